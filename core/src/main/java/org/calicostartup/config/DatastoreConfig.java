@@ -1,0 +1,39 @@
+package org.calicostartup.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where the datastore is and how to talk to it.
+ *
+ * @param endpoints      etcd client URLs, all {@code http} or all {@code https}
+ * @param requestTimeout deadline of every single call into etcd
+ */
+public record DatastoreConfig(DatastoreType type, List<URI> endpoints, Optional<TlsFiles> tls,
+        Optional<Credentials> credentials, Duration requestTimeout) {
+
+    /** Deadline of a single etcd request unless configured otherwise. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    public DatastoreConfig {
+        Objects.requireNonNull(type, "type");
+        endpoints = List.copyOf(endpoints);
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("at least one endpoint is needed");
+        }
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
+        }
+    }
+
+    /** The endpoints as etcd and calico-node write them: comma-separated. */
+    public String endpointList() {
+        return String.join(",", endpoints.stream().map(URI::toString).toList());
+    }
+}

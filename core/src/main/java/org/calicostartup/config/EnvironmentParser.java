@@ -1,0 +1,355 @@
+package org.calicostartup.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.calicostartup.StartupException;
+import org.calicostartup.autodetect.AutodetectionMethod;
+import org.calicostartup.config.EnvironmentReader.Variable;
+import org.calicostartup.net.CidrAddress;
+import org.calicostartup.net.IpFamily;
+
+/** Turns calico-node's environment into a {@link StartupConfig}; every error names the variable and its value. */
+final class EnvironmentParser {
+
+    private static final String ENDPOINTS_ACCEPTED = "comma-separated etcd client URLs such as "
+            + "http://10.0.0.1:2379,http://10.0.0.2:2379 (all http:// or all https://)";
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,10}");
+    private static final Pattern ASDOT = Pattern.compile("([0-9]{1,5})\\.([0-9]{1,5})");
+    private static final long MAX_AS = 0xFFFF_FFFFL;
+    private static final Set<String> LOG_LEVELS =
+            Set.of("panic", "fatal", "error", "warn", "warning", "info", "debug", "trace");
+    private static final Set<String> BACKENDS = Set.of("bird", "vxlan", "gobgp");
+
+    private final EnvironmentReader env;
+    private final NodeNameResolver nodeNames;
+
+    EnvironmentParser(EnvironmentReader env, NodeNameResolver nodeNames) {
+        this.env = env;
+        this.nodeNames = nodeNames;
+    }
+
+    StartupConfig parse() {
+        DatastoreConfig datastore = datastore();
+        Path nodenameFile = env.get("CALICO_NODENAME_FILE").filter(f -> !f.isEmpty()).map(Path::of)
+                .orElse(StartupConfig.DEFAULT_NODENAME_FILE);
+        boolean noDefaultPools = env.get("NO_DEFAULT_POOLS", "").toLowerCase(Locale.ROOT).equals("true");
+        if (noDefaultPools && (nonEmpty("CALICO_IPV4POOL_CIDR") || nonEmpty("CALICO_IPV6POOL_CIDR"))) {
+            throw configuration("Invalid configuration with NO_DEFAULT_POOLS defined and CALICO_IPV4POOL_CIDR or "
+                    + "CALICO_IPV6POOL_CIDR defined.");
+        }
+        PoolSettings ipv4Pool = pool(IpFamily.V4);
+        PoolSettings ipv6Pool = pool(IpFamily.V6);
+        NodeSettings node = node(nodenameFile);
+        return new StartupConfig(datastore, node, ipv4Pool, ipv6Pool, noDefaultPools,
+                env.notFalse("FELIX_IPV6SUPPORT", true), list(env.get("CLUSTER_TYPE", "")),
+                env.exactlyTrue("WAIT_FOR_DATASTORE"), nodenameFile,
+                duration("CALICO_STARTUP_TIMEOUT", StartupConfig.DEFAULT_STARTUP_TIMEOUT, false),
+                logLevel(), env.exactlyTrue("CALICO_DISABLE_FILE_LOGGING"),
+                duration("AUTODETECT_POLL_INTERVAL", StartupConfig.DEFAULT_AUTODETECT_POLL_INTERVAL, true));
+    }
+
+    // ---------------------------------------------------------------------------------------------- datastore
+
+    private DatastoreConfig datastore() {
+        Variable typeVar = env.datastore("DATASTORE_TYPE").orElse(new Variable("DATASTORE_TYPE", "etcdv3"));
+        DatastoreType type = Arrays.stream(DatastoreType.values())
+                .filter(t -> t.envValue().equals(typeVar.value())).findFirst()
+                .orElseThrow(() -> StartupException.invalidValue(typeVar.name(), typeVar.value(),
+                        "\"etcdv3\" (the default) or \"etcdv2\"; the Kubernetes datastore is not supported"));
+        env.datastoreNonEmpty("ETCD_DISCOVERY_SRV").ifPresent(srv -> {
+            throw configuration(srv.name() + " is set, but DNS SRV discovery is not supported: list the etcd "
+                    + "members in ETCD_ENDPOINTS instead");
+        });
+        List<URI> endpoints = endpoints(type);
+        Optional<TlsFiles> tls = tls(endpoints);
+        Optional<Credentials> credentials = credentials();
+        Duration requestTimeout = duration("CALICO_STARTUP_REQUEST_TIMEOUT",
+                DatastoreConfig.DEFAULT_REQUEST_TIMEOUT, false);
+        return new DatastoreConfig(type, endpoints, tls, credentials, requestTimeout);
+    }
+
+    private List<URI> endpoints(DatastoreType type) {
+        Optional<Variable> configured = env.datastoreNonEmpty("ETCD_ENDPOINTS");
+        if (configured.isPresent()) {
+            Variable var = configured.get();
+            List<URI> endpoints = new ArrayList<>();
+            for (String item : var.value().split(",", -1)) {
+                if (!item.isBlank()) {
+                    endpoints.add(endpoint(var, item.trim()));
+                }
+            }
+            if (endpoints.isEmpty()) {
+                throw StartupException.invalidValue(var.name(), var.value(), ENDPOINTS_ACCEPTED);
+            }
+            if (endpoints.stream().map(URI::getScheme).distinct().count() > 1) {
+                throw StartupException.invalidValue(var.name(), var.value(),
+                        ENDPOINTS_ACCEPTED + "; it mixes http:// and https://");
+            }
+            return endpoints;
+        }
+        if (type == DatastoreType.ETCDV3) {
+            throw configuration("ETCD_ENDPOINTS is required with DATASTORE_TYPE=etcdv3 (accepted: "
+                    + ENDPOINTS_ACCEPTED + ")");
+        }
+        // Calico 2.6 falls back to ETCD_SCHEME://ETCD_AUTHORITY.
+        Variable scheme = env.datastore("ETCD_SCHEME").orElse(new Variable("ETCD_SCHEME", "http"));
+        Variable authority = env.datastore("ETCD_AUTHORITY").orElse(new Variable("ETCD_AUTHORITY", "127.0.0.1:2379"));
+        if (!scheme.value().equals("http") && !scheme.value().equals("https")) {
+            throw StartupException.invalidValue(scheme.name(), scheme.value(), "\"http\" or \"https\"");
+        }
+        return List.of(endpoint(authority, scheme.value() + "://" + authority.value()));
+    }
+
+    private static URI endpoint(Variable var, String text) {
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme();
+            boolean valid = ("http".equals(scheme) || "https".equals(scheme)) && uri.getHost() != null
+                    && uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null
+                    && (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+                    && uri.getPort() != 0 && uri.getPort() <= 65535;
+            if (valid) {
+                return new URI(scheme, null, uri.getHost(), uri.getPort(), null, null, null);
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw StartupException.invalidValue(var.name(), var.value(),
+                ENDPOINTS_ACCEPTED + "; " + StartupException.quote(text) + " is not an http:// or https:// URL "
+                        + "with a host, an optional port and no path");
+    }
+
+    private Optional<TlsFiles> tls(List<URI> endpoints) {
+        Optional<Variable> caVar = env.datastoreNonEmpty("ETCD_CA_CERT_FILE");
+        Optional<Variable> certVar = env.datastoreNonEmpty("ETCD_CERT_FILE");
+        Optional<Variable> keyVar = env.datastoreNonEmpty("ETCD_KEY_FILE");
+        if (certVar.isPresent() != keyVar.isPresent()) {
+            Variable given = certVar.or(() -> keyVar).orElseThrow();
+            throw configuration(given.name() + " is set but " + (certVar.isPresent() ? "ETCD_KEY_FILE" : "ETCD_CERT_FILE")
+                    + " is not: a client certificate and its key go together (set both, or neither)");
+        }
+        boolean https = endpoints.get(0).getScheme().equals("https");
+        Optional<Variable> anyFile = caVar.or(() -> certVar);
+        if (!https && anyFile.isPresent()) {
+            throw configuration(anyFile.get().name() + " is set but the etcd endpoints " + endpoints
+                    + " use http://, which would send everything in plain text: use https:// endpoints, or unset "
+                    + "the ETCD_*_FILE variables");
+        }
+        if (https && caVar.isEmpty()) {
+            throw configuration("The etcd endpoints " + endpoints + " use https:// but ETCD_CA_CERT_FILE is not set: "
+                    + "name the PEM file of the CA that signed etcd's server certificates");
+        }
+        if (!https) {
+            return Optional.empty();
+        }
+        return Optional.of(new TlsFiles(pemFile(caVar.get()), certVar.map(EnvironmentParser::pemFile),
+                keyVar.map(EnvironmentParser::pemFile)));
+    }
+
+    /** A TLS file must exist, be readable and hold a PEM block; it is named in the error when it does not. */
+    private static Path pemFile(Variable var) {
+        Path path = Path.of(var.value());
+        String problem;
+        if (!Files.exists(path)) {
+            problem = "does not exist";
+        } else if (!Files.isRegularFile(path)) {
+            problem = "is not a regular file";
+        } else {
+            try {
+                String content = Files.readString(path, StandardCharsets.US_ASCII);
+                problem = content.contains("-----BEGIN ") ? null : "holds no PEM block (-----BEGIN ...)";
+            } catch (IOException e) {
+                problem = "cannot be read: " + e;
+            }
+        }
+        if (problem != null) {
+            throw configuration("The file " + path + " named by " + var.name() + " " + problem);
+        }
+        return path;
+    }
+
+    private Optional<Credentials> credentials() {
+        Optional<Variable> user = env.datastoreNonEmpty("ETCD_USERNAME");
+        Optional<Variable> password = env.datastoreNonEmpty("ETCD_PASSWORD");
+        if (user.isPresent() != password.isPresent()) {
+            throw configuration((user.isPresent() ? "ETCD_USERNAME is set but ETCD_PASSWORD is not"
+                    : "ETCD_PASSWORD is set but ETCD_USERNAME is not") + ": set both, or neither");
+        }
+        return user.map(u -> new Credentials(u.value(), password.get().value()));
+    }
+
+    // --------------------------------------------------------------------------------------------------- node
+
+    private NodeSettings node(Path nodenameFile) {
+        AddressSetting ipv4 = address("IP", IpFamily.V4);
+        AddressSetting ipv6 = address("IP6", IpFamily.V6);
+        AutodetectionMethod ipv4Method =
+                AutodetectionMethod.parse("IP_AUTODETECTION_METHOD", env.get("IP_AUTODETECTION_METHOD", ""));
+        AutodetectionMethod ipv6Method =
+                AutodetectionMethod.parse("IP6_AUTODETECTION_METHOD", env.get("IP6_AUTODETECTION_METHOD", ""));
+        OptionalLong asNumber = asNumber();
+        Optional<String> nodeRef = env.get("CALICO_K8S_NODE_REF").filter(r -> !r.isEmpty());
+        nodeRef.ifPresent(ref -> {
+            if (ref.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
+                throw StartupException.invalidValue("CALICO_K8S_NODE_REF", ref,
+                        "the Kubernetes node name, without white space or control characters");
+            }
+        });
+        String backend = backend();
+        NodeName name = nodeNames.resolve(env, nodenameFile);
+        return new NodeSettings(name, ipv4, ipv6, ipv4Method, ipv6Method, asNumber, nodeRef,
+                env.exactlyTrue("DISABLE_NODE_IP_CHECK"), backend);
+    }
+
+    private AddressSetting address(String variable, IpFamily family) {
+        String value = env.get(variable, "");
+        switch (value) {
+            case "":
+                return AddressSetting.KEEP;
+            case "autodetect":
+                return AddressSetting.AUTODETECT;
+            case "none":
+                return AddressSetting.NONE;
+            default:
+                return CidrAddress.parse(value).filter(a -> a.family() == family).map(AddressSetting::fixed)
+                        .orElseThrow(() -> StartupException.invalidValue(variable, value, "empty (keep the stored "
+                                + "address), \"autodetect\", \"none\", an " + family + " address such as "
+                                + (family == IpFamily.V4 ? "10.0.0.11 or 10.0.0.11/24" : "fd00::11 or fd00::11/64")));
+        }
+    }
+
+    private OptionalLong asNumber() {
+        String value = env.get("AS", "");
+        if (value.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        Matcher asdot = ASDOT.matcher(value);
+        long number = -1;
+        if (DECIMAL.matcher(value).matches()) {
+            number = Long.parseLong(value);
+        } else if (asdot.matches()) {
+            long high = Long.parseLong(asdot.group(1));
+            long low = Long.parseLong(asdot.group(2));
+            number = high <= 0xFFFF && low <= 0xFFFF ? (high << 16) | low : -1;
+        }
+        if (number < 0 || number > MAX_AS) {
+            throw StartupException.invalidValue("AS", value,
+                    "a 32-bit AS number in decimal such as 64512, or in asdot notation X.Y with X and Y in 0..65535");
+        }
+        return OptionalLong.of(number);
+    }
+
+    private String backend() {
+        String value = env.get("CALICO_NETWORKING_BACKEND", "bird");
+        if (!value.equals("none") && !BACKENDS.contains(value.toLowerCase(Locale.ROOT))) {
+            throw StartupException.invalidValue("CALICO_NETWORKING_BACKEND", value,
+                    "\"bird\" (the default), \"vxlan\", \"gobgp\" or \"none\"");
+        }
+        return value;
+    }
+
+    // -------------------------------------------------------------------------------------------------- pools
+
+    private PoolSettings pool(IpFamily family) {
+        String prefix = family == IpFamily.V4 ? "CALICO_IPV4POOL_" : "CALICO_IPV6POOL_";
+        Optional<CidrAddress> cidr = env.get(prefix + "CIDR").filter(c -> !c.isEmpty()).map(value ->
+                CidrAddress.parse(value).filter(c -> c.family() == family && value.contains("/"))
+                        .orElseThrow(() -> StartupException.invalidValue(prefix + "CIDR", value, "an " + family
+                                + " network in CIDR notation such as "
+                                + (family == IpFamily.V4 ? "192.168.0.0/16" : "fd80:24e2:f998:72d6::/64"))));
+        if (family == IpFamily.V4 && cidr.isEmpty()) {
+            cidr = Optional.of(PoolSettings.DEFAULT_IPV4_CIDR);
+        }
+        EncapsulationMode ipip = EncapsulationMode.NEVER;
+        if (family == IpFamily.V4) {
+            String value = env.get(prefix + "IPIP", "");
+            ipip = EncapsulationMode.parse(value).orElseThrow(() ->
+                    StartupException.invalidValue(prefix + "IPIP", value, EncapsulationMode.ACCEPTED));
+        }
+        String vxlanValue = env.get(prefix + "VXLAN", "");
+        EncapsulationMode vxlan = EncapsulationMode.parse(vxlanValue).orElseThrow(() ->
+                StartupException.invalidValue(prefix + "VXLAN", vxlanValue, EncapsulationMode.ACCEPTED));
+        if (ipip != EncapsulationMode.NEVER && vxlan != EncapsulationMode.NEVER) {
+            throw configuration("Invalid configuration: both " + prefix + "IPIP and " + prefix + "VXLAN enable "
+                    + "encapsulation on the default pool; choose one");
+        }
+        int blockSize = blockSize(prefix + "BLOCK_SIZE", family);
+        cidr.ifPresent(c -> {
+            if (c.prefixLength() > blockSize) {
+                throw configuration("Invalid configuration: the pool " + c + " from " + prefix + "CIDR is smaller "
+                        + "than one IPAM block of /" + blockSize + " (" + prefix + "BLOCK_SIZE)");
+            }
+        });
+        String selector = env.get(prefix + "NODE_SELECTOR", PoolSettings.DEFAULT_NODE_SELECTOR);
+        if (selector.isBlank()) {
+            throw StartupException.invalidValue(prefix + "NODE_SELECTOR", selector,
+                    "a Calico selector such as all() or has(edge)");
+        }
+        boolean nat = env.notFalse(prefix + "NAT_OUTGOING", family == IpFamily.V4);
+        return new PoolSettings(family, cidr, ipip, vxlan, nat, blockSize, selector);
+    }
+
+    private int blockSize(String variable, IpFamily family) {
+        int min = family == IpFamily.V4 ? 20 : 116;
+        int max = family.bits();
+        String value = env.get(variable, "");
+        if (value.isEmpty()) {
+            return family == IpFamily.V4 ? PoolSettings.DEFAULT_IPV4_BLOCK_SIZE : PoolSettings.DEFAULT_IPV6_BLOCK_SIZE;
+        }
+        if (value.matches("[0-9]{1,3}")) {
+            int size = Integer.parseInt(value);
+            if (size >= min && size <= max) {
+                return size;
+            }
+        }
+        throw StartupException.invalidValue(variable, value, "a prefix length from " + min + " to " + max);
+    }
+
+    // --------------------------------------------------------------------------------------------------- misc
+
+    private String logLevel() {
+        String value = env.get("CALICO_STARTUP_LOGLEVEL", "info");
+        String level = value.toLowerCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(level)) {
+            throw StartupException.invalidValue("CALICO_STARTUP_LOGLEVEL", value,
+                    "a log level: trace, debug, info, warning, error, fatal or panic, in any case");
+        }
+        return level;
+    }
+
+    private Duration duration(String variable, Duration fallback, boolean zeroAllowed) {
+        String value = env.get(variable, "");
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        return GoDuration.parse(value).filter(d -> zeroAllowed || !d.isZero()).orElseThrow(() ->
+                StartupException.invalidValue(variable, value, GoDuration.ACCEPTED
+                        + (zeroAllowed ? "" : ", greater than zero")));
+    }
+
+    private boolean nonEmpty(String variable) {
+        return !env.get(variable, "").isEmpty();
+    }
+
+    private static List<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static StartupException configuration(String message) {
+        return new StartupException(StartupException.Reason.CONFIGURATION, message);
+    }
+}

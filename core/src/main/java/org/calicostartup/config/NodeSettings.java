@@ -1,0 +1,32 @@
+package org.calicostartup.config;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.calicostartup.autodetect.AutodetectionMethod;
+
+/**
+ * Everything about this node: its name, how to find its addresses, its AS number and orchestrator reference.
+ *
+ * @param networkingBackend {@code CALICO_NETWORKING_BACKEND}; {@code none} skips address and AS configuration
+ */
+public record NodeSettings(NodeName name, AddressSetting ipv4, AddressSetting ipv6,
+        AutodetectionMethod ipv4Method, AutodetectionMethod ipv6Method, OptionalLong asNumber,
+        Optional<String> k8sNodeRef, boolean disableNodeIpCheck, String networkingBackend) {
+
+    public NodeSettings {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(ipv4, "ipv4");
+        Objects.requireNonNull(ipv6, "ipv6");
+        Objects.requireNonNull(ipv4Method, "ipv4Method");
+        Objects.requireNonNull(ipv6Method, "ipv6Method");
+        Objects.requireNonNull(asNumber, "asNumber");
+        Objects.requireNonNull(k8sNodeRef, "k8sNodeRef");
+        Objects.requireNonNull(networkingBackend, "networkingBackend");
+    }
+
+    /** calico-node configures addresses and AS unless the backend is exactly {@code none}. */
+    public boolean configuresNetworking() {
+        return !networkingBackend.equals("none");
+    }
+}

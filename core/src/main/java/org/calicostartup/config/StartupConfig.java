@@ -1,0 +1,58 @@
+package org.calicostartup.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything one node startup needs, read from calico-node's environment variables by {@link #fromEnvironment} or
+ * assembled by an embedding agent. Immutable; every part is validated when it is built, so an invalid value fails
+ * before any network I/O.
+ *
+ * @param clusterType       {@code CLUSTER_TYPE} items, merged into the stored cluster type
+ * @param waitForDatastore  {@code WAIT_FOR_DATASTORE=true}: retry connecting until {@code startupTimeout}
+ * @param nodenameFile      {@code CALICO_NODENAME_FILE}: read for the node name, written after registration
+ * @param startupTimeout    deadline of the whole startup ({@code CALICO_STARTUP_TIMEOUT}, a calico-startup addition)
+ * @param logLevel          {@code CALICO_STARTUP_LOGLEVEL}, a logrus level name in lower case
+ * @param autodetectPollInterval {@code AUTODETECT_POLL_INTERVAL}, kept for agents that re-run autodetection
+ */
+public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSettings ipv4Pool,
+        PoolSettings ipv6Pool, boolean noDefaultPools, boolean ipv6Supported, List<String> clusterType,
+        boolean waitForDatastore, Path nodenameFile, Duration startupTimeout, String logLevel,
+        boolean disableFileLogging, Duration autodetectPollInterval) {
+
+    public static final Path DEFAULT_NODENAME_FILE = Path.of("/var/lib/calico/nodename");
+    /** Below the ~60 s a default calico-node liveness probe allows. */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(50);
+    public static final Duration DEFAULT_AUTODETECT_POLL_INTERVAL = Duration.ofSeconds(60);
+
+    public StartupConfig {
+        Objects.requireNonNull(datastore, "datastore");
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(ipv4Pool, "ipv4Pool");
+        Objects.requireNonNull(ipv6Pool, "ipv6Pool");
+        clusterType = List.copyOf(clusterType);
+        Objects.requireNonNull(nodenameFile, "nodenameFile");
+        Objects.requireNonNull(startupTimeout, "startupTimeout");
+        Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(autodetectPollInterval, "autodetectPollInterval");
+    }
+
+    /**
+     * Reads calico-node's environment (reference section e), resolving the node name with the OS host name as last
+     * resort.
+     *
+     * @throws org.calicostartup.StartupException with reason CONFIGURATION naming the variable, its value and the
+     *                                            accepted forms
+     */
+    public static StartupConfig fromEnvironment(Map<String, String> env) {
+        return new EnvironmentParser(new EnvironmentReader(env), NodeNameResolver.system()).parse();
+    }
+
+    /** As {@link #fromEnvironment(Map)}, with the node name resolved by {@code nodeNames}. */
+    public static StartupConfig fromEnvironment(Map<String, String> env, NodeNameResolver nodeNames) {
+        return new EnvironmentParser(new EnvironmentReader(env), nodeNames).parse();
+    }
+}
