@@ -29,6 +29,8 @@ class EtcdThreeMemberClusterTest {
         etcd.member(0).kill();
         assertFalse(etcd.member(0).isRunning());
         assertFalse(etcd.isHealthy(etcd.member(0)));
+        // If the killed member led, the others elect a new leader first; a write proposed meanwhile may be dropped.
+        etcd.awaitHealthy(Duration.ofSeconds(30));
         v2.put(etcd.member(1).clientUri(), "/calico/test/while-down", "two");
         assertEquals("two", v2.get(third, "/calico/test/while-down").path("node").path("value").asText());
 

@@ -1,0 +1,60 @@
+package org.calicostartup.cli;
+
+import java.util.Map;
+import org.calicostartup.StartupException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/calico-startup}: the runnable agent. */
+@Command(name = "calico-startup", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "calico-node's node startup for etcd, in a constant number of round trips.",
+        subcommands = {ShowConfigCommand.class})
+public final class Main implements Runnable {
+
+    static {
+        // Read by logback.xml, so every line carries the pid as calico-node's do.
+        System.setProperty("PID", Long.toString(ProcessHandle.current().pid()));
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(System.getenv(), args));
+    }
+
+    /** Runs the command line against {@code env}; returns the exit code. */
+    public static int execute(Map<String, String> env, String... args) {
+        CommandLine commandLine = new CommandLine(new Main(), new EnvironmentFactory(env));
+        commandLine.setExecutionExceptionHandler((exception, line, parsed) -> {
+            if (exception instanceof StartupException e) {
+                line.getErr().println("ERROR: " + e.getMessage());
+                return ExitCodes.of(e.reason());
+            }
+            throw exception;
+        });
+        commandLine.setExitCodeExceptionMapper(e -> ExitCodes.OTHER);
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    /** Gives commands the environment they run in, so tests can pass their own. */
+    private record EnvironmentFactory(Map<String, String> env) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            if (type == ShowConfigCommand.class) {
+                return type.cast(new ShowConfigCommand(env));
+            }
+            return CommandLine.defaultFactory().create(type);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"calico-startup " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

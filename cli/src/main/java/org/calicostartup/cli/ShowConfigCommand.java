@@ -1,0 +1,112 @@
+package org.calicostartup.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.calicostartup.StartupException;
+import org.calicostartup.autodetect.AutodetectionMethod;
+import org.calicostartup.autodetect.DetectedAddress;
+import org.calicostartup.autodetect.IpAutodetector;
+import org.calicostartup.config.AddressSetting;
+import org.calicostartup.config.PoolSettings;
+import org.calicostartup.config.StartupConfig;
+import org.calicostartup.net.IpFamily;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * Reads calico-node's environment, resolves the node name and autodetects the addresses exactly as a startup would,
+ * and prints the result. Talks to no datastore and writes nothing.
+ */
+@Command(name = "show-config", mixinStandardHelpOptions = true,
+        description = {"Print the configuration read from calico-node's environment; no datastore I/O.",
+            "Shows the node name it resolves and the addresses it autodetects on this host,",
+            "exactly as a startup would. Reads no datastore and writes nothing."})
+final class ShowConfigCommand implements Callable<Integer> {
+
+    private final Map<String, String> env;
+
+    @Spec
+    CommandSpec spec;
+
+    ShowConfigCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        StartupConfig config = StartupConfig.fromEnvironment(env);
+        PrintWriter out = spec.commandLine().getOut();
+        var datastore = config.datastore();
+        var node = config.node();
+        row(out, "Node name", node.name() + " (from " + node.name().source() + ")");
+        row(out, "Datastore", datastore.type().envValue() + " at " + datastore.endpointList());
+        row(out, "TLS", datastore.tls().map(t -> "CA " + t.caCertFile()
+                + t.certFile().map(c -> ", client certificate " + c).orElse("")).orElse("off"));
+        row(out, "Authentication", datastore.credentials().map(c -> "user " + c.username()).orElse("none"));
+        row(out, "Deadlines", "each request " + datastore.requestTimeout().toMillis() + " ms, whole startup "
+                + config.startupTimeout().toSeconds() + " s");
+        if (node.configuresNetworking()) {
+            row(out, "IPv4", address(config.node().ipv4(), node.ipv4Method(), IpFamily.V4));
+            row(out, "IPv6", address(config.node().ipv6(), node.ipv6Method(), IpFamily.V6));
+            row(out, "AS number", node.asNumber().isPresent() ? Long.toString(node.asNumber().getAsLong())
+                    : "the node's stored value, else the global default");
+        } else {
+            row(out, "IPv4/IPv6/AS", "not configured (CALICO_NETWORKING_BACKEND=none)");
+        }
+        row(out, "Conflict check", node.disableNodeIpCheck() ? "off (DISABLE_NODE_IP_CHECK=true)"
+                : "when an address changes");
+        row(out, "Orchestrator ref", node.k8sNodeRef().map(r -> "k8s node " + r).orElse("none"));
+        if (config.noDefaultPools()) {
+            row(out, "Default pools", "none (NO_DEFAULT_POOLS)");
+        } else {
+            row(out, "Default IPv4 pool", pool(config.ipv4Pool()));
+            row(out, "Default IPv6 pool", config.ipv6Supported() ? pool(config.ipv6Pool())
+                    : "none (FELIX_IPV6SUPPORT=false)");
+        }
+        row(out, "Cluster type", config.clusterType().isEmpty() ? "(unchanged)" : String.join(",",
+                config.clusterType()));
+        row(out, "Wait for datastore", Boolean.toString(config.waitForDatastore()));
+        row(out, "Nodename file", config.nodenameFile().toString());
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static String address(AddressSetting setting, AutodetectionMethod method, IpFamily family) {
+        switch (setting.mode()) {
+            case FIXED:
+                return setting.address().orElseThrow() + " (from the environment)";
+            case NONE:
+                return "none: keep the stored address";
+            case KEEP:
+                if (family == IpFamily.V6) {
+                    return "keep the stored address (IP6 unset)";
+                }
+                return "keep the stored address; if none, " + detect(method, family);
+            default:
+                return detect(method, family);
+        }
+    }
+
+    private static String detect(AutodetectionMethod method, IpFamily family) {
+        try {
+            DetectedAddress detected = IpAutodetector.system().detect(method, family);
+            return "autodetect with " + method.text() + ": " + detected.address() + " on "
+                    + detected.interfaceName();
+        } catch (StartupException e) {
+            return "autodetect with " + method.text() + ": FAILS here: " + e.getMessage();
+        }
+    }
+
+    private static String pool(PoolSettings pool) {
+        return pool.cidr().map(Object::toString).orElse("a random ULA /48 (etcdv3) or fd80:24e2:f998:72d6::/64 "
+                + "(etcdv2)") + ", block /" + pool.blockSize() + ", IPIP " + pool.ipipMode().calicoName()
+                + ", VXLAN " + pool.vxlanMode().calicoName() + ", NAT outgoing " + pool.natOutgoing()
+                + ", nodes " + pool.nodeSelector() + " (created only if no pool of the family exists)";
+    }
+
+    private static void row(PrintWriter out, String name, String value) {
+        out.printf("%-20s %s%n", name + ":", value);
+    }
+}
