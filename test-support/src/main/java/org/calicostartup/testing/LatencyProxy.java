@@ -139,7 +139,6 @@ public final class LatencyProxy implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
-            connections.incrementAndGet();
             Socket upstream = new Socket();
             try {
                 client.setTcpNoDelay(true);
@@ -152,7 +151,8 @@ public final class LatencyProxy implements AutoCloseable {
             }
             sockets.add(client);
             sockets.add(upstream);
-            String name = "latency-proxy-" + port() + "-" + connections.get();
+            // Counted once registered, so a caller that sees the count can also drop the connection.
+            String name = "latency-proxy-" + port() + "-" + connections.incrementAndGet();
             pipe(client, upstream, bytesToTarget, name + "-up");
             pipe(upstream, client, bytesFromTarget, name + "-down");
         }
