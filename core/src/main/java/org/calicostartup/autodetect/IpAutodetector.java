@@ -74,6 +74,18 @@ public final class IpAutodetector {
         return detected;
     }
 
+    /** The interface address holding {@code address}, on any interface (no exclusions), if this host has it. */
+    public Optional<DetectedAddress> findLocal(InetAddress address) {
+        for (HostInterface nic : list()) {
+            for (CidrAddress candidate : nic.addresses()) {
+                if (candidate.address().equals(address)) {
+                    return Optional.of(new DetectedAddress(nic.name(), candidate));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private DetectedAddress firstFound(List<Pattern> include, List<Pattern> exclude,
             Predicate<CidrAddress> accept, IpFamily family) {
         List<HostInterface> candidates = filtered(include, exclude, family);

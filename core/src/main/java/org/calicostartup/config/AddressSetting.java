@@ -12,16 +12,19 @@ import org.calicostartup.net.CidrAddress;
  *       stays unset.</li>
  *   <li>{@link Mode#AUTODETECT} ({@code autodetect}): detect and overwrite on every start.</li>
  *   <li>{@link Mode#NONE} ({@code none}): no detection, keep what is stored.</li>
- *   <li>{@link Mode#FIXED} (a literal address or CIDR): use it; a bare address gets /32 or /128.</li>
+ *   <li>{@link Mode#FIXED} (a literal address or CIDR): use it; a bare address gets /32 or /128, except that a bare
+ *       IPv4 address borrows the prefix of the local interface that holds it (calico-node v3.18+).</li>
  * </ul>
+ *
+ * @param prefixGiven for {@link Mode#FIXED}: whether the value carried a prefix ({@code 10.0.0.11/24})
  */
-public record AddressSetting(Mode mode, Optional<CidrAddress> address) {
+public record AddressSetting(Mode mode, Optional<CidrAddress> address, boolean prefixGiven) {
 
     public enum Mode { KEEP, AUTODETECT, NONE, FIXED }
 
-    public static final AddressSetting KEEP = new AddressSetting(Mode.KEEP, Optional.empty());
-    public static final AddressSetting AUTODETECT = new AddressSetting(Mode.AUTODETECT, Optional.empty());
-    public static final AddressSetting NONE = new AddressSetting(Mode.NONE, Optional.empty());
+    public static final AddressSetting KEEP = new AddressSetting(Mode.KEEP, Optional.empty(), false);
+    public static final AddressSetting AUTODETECT = new AddressSetting(Mode.AUTODETECT, Optional.empty(), false);
+    public static final AddressSetting NONE = new AddressSetting(Mode.NONE, Optional.empty(), false);
 
     public AddressSetting {
         Objects.requireNonNull(mode, "mode");
@@ -31,7 +34,7 @@ public record AddressSetting(Mode mode, Optional<CidrAddress> address) {
         }
     }
 
-    public static AddressSetting fixed(CidrAddress address) {
-        return new AddressSetting(Mode.FIXED, Optional.of(address));
+    public static AddressSetting fixed(CidrAddress address, boolean prefixGiven) {
+        return new AddressSetting(Mode.FIXED, Optional.of(address), prefixGiven);
     }
 }

@@ -225,7 +225,8 @@ final class EnvironmentParser {
             case "none":
                 return AddressSetting.NONE;
             default:
-                return CidrAddress.parse(value).filter(a -> a.family() == family).map(AddressSetting::fixed)
+                return CidrAddress.parse(value).filter(a -> a.family() == family)
+                        .map(a -> AddressSetting.fixed(a, value.contains("/")))
                         .orElseThrow(() -> StartupException.invalidValue(variable, value, "empty (keep the stored "
                                 + "address), \"autodetect\", \"none\", an " + family + " address such as "
                                 + (family == IpFamily.V4 ? "10.0.0.11 or 10.0.0.11/24" : "fd00::11 or fd00::11/64")));

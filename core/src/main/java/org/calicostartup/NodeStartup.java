@@ -1,0 +1,177 @@
+package org.calicostartup;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import org.calicostartup.autodetect.InterfaceSource;
+import org.calicostartup.autodetect.IpAutodetector;
+import org.calicostartup.autodetect.ReachProbe;
+import org.calicostartup.autodetect.SystemInterfaces;
+import org.calicostartup.config.DatastoreType;
+import org.calicostartup.config.StartupConfig;
+import org.calicostartup.node.Candidates;
+import org.calicostartup.spi.Datastore;
+import org.calicostartup.spi.DatastoreProvider;
+import org.calicostartup.spi.Deadline;
+import org.calicostartup.spi.IoStats;
+import org.calicostartup.spi.PhaseTimer;
+import org.calicostartup.spi.StartupContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers this node in Calico's datastore, as {@code calico-node -startup} does.
+ *
+ * <pre>{@code
+ * StartupConfig config = StartupConfig.fromEnvironment(System.getenv());
+ * StartupReport report = NodeStartup.builder(config).build().run();
+ * }</pre>
+ *
+ * Synchronous; the whole run is bounded by {@link StartupConfig#startupTimeout()} and every datastore call by the
+ * request timeout. Failures are {@link StartupException}s whose reason says what kind of failure it was.
+ */
+public final class NodeStartup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeStartup.class);
+    private static final Path PROC_IPV6 = Path.of("/proc/sys/net/ipv6");
+    private static final Duration MAX_WAIT_BACKOFF = Duration.ofSeconds(5);
+
+    private final StartupConfig config;
+    private final StartupMode mode;
+    private final IpAutodetector autodetector;
+    private final Clock clock;
+    private final Optional<Datastore> datastore;
+
+    private NodeStartup(Builder builder) {
+        this.config = builder.config;
+        this.mode = builder.mode;
+        this.autodetector = new IpAutodetector(builder.interfaces, builder.reachProbe);
+        this.clock = builder.clock;
+        this.datastore = Optional.ofNullable(builder.datastore);
+    }
+
+    public static Builder builder(StartupConfig config) {
+        return new Builder(config);
+    }
+
+    /** Runs the startup; returns what it did, or throws {@link StartupException}. */
+    public StartupReport run() {
+        Deadline deadline = Deadline.after(config.startupTimeout());
+        PhaseTimer timer = new PhaseTimer();
+        IoStats stats = new IoStats();
+        String name = config.node().name().value();
+        LOG.info("Starting node {} on {} at {} ({} mode, deadline {} s)", name, config.datastore().type().envValue(),
+                config.datastore().endpointList(), mode, config.startupTimeout().toSeconds());
+        Candidates candidates = timer.time("autodetect", () -> Candidates.find(config.node(), autodetector));
+        boolean ipv6Supported = config.ipv6Supported() && Files.isDirectory(PROC_IPV6);
+        StartupContext context = new StartupContext(config, mode, candidates, autodetector, ipv6Supported, clock,
+                deadline, stats, timer);
+        Datastore store = datastore.orElseGet(() -> provider(config.datastore().type()).open(config.datastore()));
+        try {
+            StartupReport report = startWaitingIfAsked(store, context);
+            LOG.info("Startup complete: {}", report.summary());
+            LOG.info("Using node name: {}", name);
+            return report;
+        } catch (StartupException e) {
+            LOG.warn("Startup of node {} failed after {} ms: {}", name, deadline.elapsed().toMillis(), e.getMessage());
+            throw e;
+        } finally {
+            if (datastore.isEmpty()) {
+                store.close();
+            }
+        }
+    }
+
+    /** With WAIT_FOR_DATASTORE=true, an unreachable datastore is retried with bounded backoff until the deadline. */
+    private StartupReport startWaitingIfAsked(Datastore store, StartupContext context) {
+        if (!config.waitForDatastore()) {
+            LOG.info("Skipping datastore connection test");
+            return store.start(context);
+        }
+        Duration backoff = Duration.ofMillis(500);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return store.start(context);
+            } catch (StartupException e) {
+                Duration remaining = context.deadline().remaining();
+                if (e.reason() != StartupException.Reason.DATASTORE_UNAVAILABLE || remaining.compareTo(backoff) <= 0) {
+                    throw e;
+                }
+                LOG.warn("Hit error connecting to datastore - retry in {} ms (attempt {}, {} ms left): {}",
+                        backoff.toMillis(), attempt, remaining.toMillis(), e.getMessage());
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_WAIT_BACKOFF) > 0 ? MAX_WAIT_BACKOFF
+                        : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private static DatastoreProvider provider(DatastoreType type) {
+        for (DatastoreProvider provider : ServiceLoader.load(DatastoreProvider.class)) {
+            if (provider.type() == type) {
+                return provider;
+            }
+        }
+        throw new StartupException(StartupException.Reason.CONFIGURATION, "DATASTORE_TYPE=" + type.envValue()
+                + " needs its module on the class path"
+                + (type == DatastoreType.ETCDV2 ? " (org.calicostartup:calico-startup-etcdv2-adapter)" : ""));
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException(StartupException.Reason.INTERNAL, "Interrupted while waiting for etcd", e);
+        }
+    }
+
+    /** Options for embedding: where interfaces come from, which clock, which mode, an already open datastore. */
+    public static final class Builder {
+        private final StartupConfig config;
+        private StartupMode mode = StartupMode.FAST;
+        private InterfaceSource interfaces = SystemInterfaces.INSTANCE;
+        private ReachProbe reachProbe = ReachProbe.UDP_CONNECT;
+        private Clock clock = Clock.systemUTC();
+        private Datastore datastore;
+
+        private Builder(StartupConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        public Builder mode(StartupMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** Where the host's interfaces come from (default: the real ones). */
+        public Builder interfaces(InterfaceSource interfaces) {
+            this.interfaces = Objects.requireNonNull(interfaces, "interfaces");
+            return this;
+        }
+
+        public Builder reachProbe(ReachProbe reachProbe) {
+            this.reachProbe = Objects.requireNonNull(reachProbe, "reachProbe");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Use this datastore (kept open afterwards) instead of opening one for the configured type. */
+        public Builder datastore(Datastore datastore) {
+            this.datastore = Objects.requireNonNull(datastore, "datastore");
+            return this;
+        }
+
+        public NodeStartup build() {
+            return new NodeStartup(this);
+        }
+    }
+}

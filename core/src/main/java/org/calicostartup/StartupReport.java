@@ -1,0 +1,43 @@
+package org.calicostartup;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.calicostartup.config.DatastoreType;
+import org.calicostartup.node.StoredAddresses;
+import org.calicostartup.spi.IoStats;
+
+/**
+ * What one startup did and what it cost.
+ *
+ * @param nodeCreated       true when the node did not exist before, false when an existing node was updated
+ * @param created           keys of resources created (node, pools, cluster information, Felix configuration, claims)
+ * @param updated           keys of existing resources updated
+ * @param conflictCheckRan  whether the addresses changed and the other nodes were checked for the same IPs
+ * @param conflicts         calico-node's conflict messages (empty on success)
+ * @param phases            time spent per phase, in order
+ * @param io                round trips, requests, bytes and keys read on the datastore
+ * @param retries           how often the conditional write lost a race and was redone from a fresh read
+ */
+public record StartupReport(String nodeName, DatastoreType datastore, StartupMode mode, StoredAddresses before,
+        StoredAddresses after, boolean nodeCreated, List<String> created, List<String> updated,
+        boolean conflictCheckRan, List<String> conflicts, Map<String, Duration> phases, IoStats.Counts io,
+        int retries, Duration elapsed) {
+
+    public StartupReport {
+        Objects.requireNonNull(nodeName, "nodeName");
+        created = List.copyOf(created);
+        updated = List.copyOf(updated);
+        conflicts = List.copyOf(conflicts);
+        phases = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(phases));
+    }
+
+    /** A one-line summary for logs. */
+    public String summary() {
+        return String.format("node %s %s (%s) in %d ms: %d round trips, %d requests, %d keys / %d bytes read, %d "
+                + "retries", nodeName, nodeCreated ? "created" : "updated", after, elapsed.toMillis(),
+                io.roundTrips(), io.requests(), io.keysRead(), io.bytesRead(), retries);
+    }
+}

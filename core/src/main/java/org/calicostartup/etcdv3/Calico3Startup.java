@@ -1,0 +1,240 @@
+package org.calicostartup.etcdv3;
+
+import static org.calicostartup.etcdv3.EtcdV3Connection.bytes;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.calicostartup.StartupException;
+import org.calicostartup.StartupException.Reason;
+import org.calicostartup.StartupMode;
+import org.calicostartup.StartupReport;
+import org.calicostartup.config.AddressSetting;
+import org.calicostartup.config.DatastoreType;
+import org.calicostartup.config.EncapsulationMode;
+import org.calicostartup.config.NodeSettings;
+import org.calicostartup.config.PoolSettings;
+import org.calicostartup.config.StartupConfig;
+import org.calicostartup.etcdv3.V3Resources.MalformedException;
+import org.calicostartup.etcdv3.V3Snapshot.Stored;
+import org.calicostartup.net.CidrAddress;
+import org.calicostartup.net.IpFamily;
+import org.calicostartup.node.AddressResolution;
+import org.calicostartup.node.ConflictCheck;
+import org.calicostartup.node.StoredAddresses;
+import org.calicostartup.spi.StartupContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * calico-node v3's own request sequence (reference section c), one request at a time: get the node; list every node
+ * if its addresses changed; EnsureInitialized (get, create ClusterInformation) before creating a node; create or
+ * update the node; list pools, and for each missing default pool re-list (overlap validation), maybe get/create
+ * the Felix default (IPIP), create it; then get/update ClusterInformation and get/create both Felix
+ * configurations. Same resulting data as {@link FastV3Startup} except the IP claims; kept as the benchmark baseline.
+ */
+final class Calico3Startup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Calico3Startup.class);
+
+    private final EtcdV3Connection.Session session;
+    private final StartupContext context;
+    private final StartupConfig config;
+    private final NodeSettings settings;
+    private final String name;
+    private final List<String> created = new ArrayList<>();
+    private final List<String> updated = new ArrayList<>();
+
+    Calico3Startup(EtcdV3Connection connection, StartupContext context) {
+        this.session = connection.session(context.stats(), context.deadline());
+        this.context = context;
+        this.config = context.config();
+        this.settings = config.node();
+        this.name = context.nodeName();
+    }
+
+    StartupReport run() {
+        String nodeKey = V3Keys.node(name);
+        Optional<Stored> storedNode = get(nodeKey);
+        Optional<ObjectNode> stored;
+        StoredAddresses before;
+        try {
+            stored = storedNode.isPresent() ? Optional.of(V3Resources.parse(storedNode.get().value(), "Node"))
+                    : Optional.empty();
+            before = stored.isPresent() ? V3Resources.addresses(stored.get()) : StoredAddresses.NONE;
+        } catch (MalformedException e) {
+            throw new StartupException(Reason.INVALID_STORED_DATA, "The stored node " + nodeKey + " cannot be read: "
+                    + e.getMessage() + ". It was left untouched; fix or delete it.");
+        }
+        if (stored.isEmpty()) {
+            LOG.info("Building new node resource Name={}", name);
+        }
+        AddressResolution resolution = AddressResolution.resolve(settings, before, context.candidates());
+        if (resolution.failure().isPresent() && !resolution.clearBeforeFailing()) {
+            throw resolution.failure().get();
+        }
+        StoredAddresses after = resolution.addresses();
+        boolean checkRuns = resolution.failure().isEmpty() && resolution.changed() && !settings.disableNodeIpCheck()
+                && settings.configuresNetworking();
+        List<ConflictCheck.Conflict> conflicts = List.of();
+        if (checkRuns) {
+            List<Stored> nodes = list(V3Keys.NODES);
+            conflicts = ConflictCheck.find(name, after, V3Planner.listed(nodes).values());
+        }
+        Optional<StartupException> failAfter = resolution.failure();
+        if (!conflicts.isEmpty()) {
+            StartupException conflict = new StartupException(Reason.IP_CONFLICT, String.join(" ",
+                    conflicts.stream().map(ConflictCheck.Conflict::message).toList()));
+            boolean cleared = false;
+            for (ConflictCheck.Conflict c : conflicts) {
+                AddressSetting setting = c.family() == IpFamily.V4 ? settings.ipv4() : settings.ipv6();
+                if (stored.isPresent() && setting.mode() == AddressSetting.Mode.AUTODETECT) {
+                    LOG.warn("Clearing out-of-date {} address from this node", c.family());
+                    after = after.with(c.family(), Optional.empty());
+                    cleared = true;
+                }
+            }
+            if (!cleared) {
+                throw conflict;
+            }
+            failAfter = Optional.of(conflict);
+        }
+        ObjectNode node = V3Resources.node(stored, name, settings.configuresNetworking(), after, settings.asNumber(),
+                settings.k8sNodeRef(), context.clock());
+        if (storedNode.isEmpty()) {
+            ensureClusterInformation(List.of());
+            create(nodeKey, node);
+        } else {
+            update(storedNode.get(), node);
+        }
+        if (failAfter.isPresent()) {
+            LOG.warn("Terminating");
+            throw failAfter.get();
+        }
+        boolean ipip = configurePools();
+        ensureClusterInformation(config.clusterType());
+        Optional<Stored> felix = get(V3Keys.FELIX_DEFAULT);
+        if (felix.isEmpty()) {
+            create(V3Keys.FELIX_DEFAULT, V3Resources.felixDefault(ipip, context.clock()));
+        }
+        if (get(V3Keys.felixNode(name)).isEmpty()) {
+            create(V3Keys.felixNode(name), V3Resources.felixNode(name, context.clock()));
+        }
+        return new StartupReport(name, DatastoreType.ETCDV3, StartupMode.CALICO_REFERENCE, before, after,
+                storedNode.isEmpty(), created, updated, checkRuns, List.of(), context.timer().phases(),
+                context.stats().snapshot(), 0, context.deadline().elapsed());
+    }
+
+    /** Lists pools; creates each missing default pool after the re-list Calico does for overlap validation. */
+    private boolean configurePools() {
+        if (config.noDefaultPools()) {
+            LOG.info("Skipping IP pool configuration");
+            return false;
+        }
+        boolean v4 = false;
+        boolean v6 = false;
+        for (Stored pool : list(V3Keys.IPPOOLS)) {
+            try {
+                IpFamily family = V3Resources.poolFamily(V3Resources.parse(pool.value(), "IPPool"));
+                v4 |= family == IpFamily.V4;
+                v6 |= family == IpFamily.V6;
+            } catch (MalformedException e) {
+                LOG.warn("Skipping malformed IP pool {}: {}", pool.key(), e.getMessage());
+            }
+        }
+        boolean ipip = false;
+        if (!v4) {
+            PoolSettings pool = config.ipv4Pool();
+            list(V3Keys.IPPOOLS);
+            if (pool.ipipMode() != EncapsulationMode.NEVER) {
+                ipip = true;
+                Optional<Stored> felix = get(V3Keys.FELIX_DEFAULT);
+                if (felix.isEmpty()) {
+                    create(V3Keys.FELIX_DEFAULT, V3Resources.felixDefault(true, context.clock()));
+                } else {
+                    try {
+                        V3Resources.enableIpip(V3Resources.parse(felix.get().value(), "FelixConfiguration"))
+                                .ifPresent(updatedFelix -> update(felix.get(), updatedFelix));
+                    } catch (MalformedException e) {
+                        LOG.warn("Leaving malformed FelixConfiguration {} untouched: {}", felix.get().key(),
+                                e.getMessage());
+                    }
+                }
+            }
+            createPool(V3Resources.DEFAULT_IPV4_POOL, pool, pool.cidr().orElse(PoolSettings.DEFAULT_IPV4_CIDR));
+        }
+        if (!v6 && context.ipv6Supported()) {
+            PoolSettings pool = config.ipv6Pool();
+            list(V3Keys.IPPOOLS);
+            createPool(V3Resources.DEFAULT_IPV6_POOL, pool, pool.cidr().orElseGet(V3Resources::randomUlaPrefix));
+        }
+        return ipip;
+    }
+
+    private void createPool(String poolName, PoolSettings pool, CidrAddress cidr) {
+        if (create(V3Keys.pool(poolName), V3Resources.pool(poolName, pool, cidr, context.clock()))) {
+            LOG.info("Created default {} pool ({}) with NAT outgoing {}. IPIP mode: {}", pool.family(),
+                    cidr.network(), pool.natOutgoing(), pool.ipipMode().calicoName());
+        }
+    }
+
+    private void ensureClusterInformation(List<String> clusterType) {
+        Optional<Stored> info = get(V3Keys.CLUSTER_INFORMATION);
+        if (info.isEmpty()) {
+            create(V3Keys.CLUSTER_INFORMATION, V3Resources.clusterInformation(clusterType, context.clock()));
+            return;
+        }
+        try {
+            V3Resources.ensureClusterInformation(V3Resources.parse(info.get().value(), "ClusterInformation"),
+                    clusterType).ifPresent(updatedInfo -> update(info.get(), updatedInfo));
+        } catch (MalformedException e) {
+            LOG.warn("Leaving malformed ClusterInformation {} untouched: {}", info.get().key(), e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------- libcalico-go etcdv3 backend operations
+
+    private Optional<Stored> get(String key) {
+        GetResponse response = session.get("get " + key, key, false);
+        return response.getKvs().stream().findFirst().map(FastV3Startup::stored);
+    }
+
+    private List<Stored> list(String prefix) {
+        return session.get("list " + prefix, prefix, true).getKvs().stream().map(FastV3Startup::stored).toList();
+    }
+
+    /** Create: {@code If(version(key) == 0) Then(Put) Else(Get)}; false if it already existed. */
+    private boolean create(String key, ObjectNode value) {
+        TxnResponse response = session.txn("create " + key,
+                List.of(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0))),
+                List.of(Op.put(bytes(key), bytes(V3Resources.bytes(value)), PutOption.DEFAULT)),
+                List.of(Op.get(bytes(key), GetOption.DEFAULT)));
+        if (response.isSucceeded()) {
+            created.add(key);
+        } else if (key.equals(V3Keys.node(name))) {
+            throw new StartupException(Reason.INTERNAL, "Node " + name + " was created by someone else meanwhile");
+        }
+        return response.isSucceeded();
+    }
+
+    /** Update: {@code If(mod_revision(key) == rv) Then(Put) Else(Get)}. */
+    private void update(Stored stored, ObjectNode value) {
+        TxnResponse response = session.txn("update " + stored.key(),
+                List.of(new Cmp(bytes(stored.key()), Cmp.Op.EQUAL, CmpTarget.modRevision(stored.modRevision()))),
+                List.of(Op.put(bytes(stored.key()), bytes(V3Resources.bytes(value)), PutOption.DEFAULT)),
+                List.of(Op.get(bytes(stored.key()), GetOption.DEFAULT)));
+        if (!response.isSucceeded()) {
+            throw new StartupException(Reason.INTERNAL, "Update of " + stored.key() + " lost a race: the resource "
+                    + "changed meanwhile (calico-node fails the same way)");
+        }
+        updated.add(stored.key());
+    }
+}

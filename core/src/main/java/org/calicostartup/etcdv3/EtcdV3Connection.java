@@ -1,0 +1,208 @@
+package org.calicostartup.etcdv3;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+import org.calicostartup.StartupException;
+import org.calicostartup.StartupException.Reason;
+import org.calicostartup.config.DatastoreConfig;
+import org.calicostartup.config.TlsFiles;
+import org.calicostartup.spi.Deadline;
+import org.calicostartup.spi.IoStats;
+
+/**
+ * calico-startup's only door to etcd v3. Every call carries a deadline (the per-request timeout, or less when the
+ * startup deadline is nearer), is counted in {@link IoStats}, and has its failure translated here, in one place,
+ * into a {@link StartupException} that names the endpoints and the elapsed time.
+ */
+final class EtcdV3Connection implements AutoCloseable {
+
+    /**
+     * Largest response accepted. jetcd's default of 4 MiB breaks a single-range read of a few thousand nodes
+     * (10,000 nodes of ~1 KB are ~10 MiB); raising the limit keeps the whole cluster in one round trip, where paging
+     * at a fixed revision would cost one round trip per page.
+     */
+    static final int MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+    private final Client client;
+    private final KV kv;
+    private final DatastoreConfig config;
+
+    private EtcdV3Connection(Client client, DatastoreConfig config) {
+        this.client = client;
+        this.kv = client.getKVClient();
+        this.config = config;
+    }
+
+    /** Builds the client; jetcd connects on the first call. TLS files are loaded (and checked) here. */
+    static EtcdV3Connection open(DatastoreConfig config) {
+        ClientBuilder builder = Client.builder()
+                .endpoints(config.endpoints().toArray(new java.net.URI[0]))
+                .maxInboundMessageSize(MAX_RESPONSE_BYTES)
+                .connectTimeout(config.requestTimeout())
+                .retryMaxDuration(config.requestTimeout())
+                .keepaliveTime(Duration.ofSeconds(30))
+                .keepaliveTimeout(Duration.ofSeconds(10));
+        config.credentials().ifPresent(c -> builder.user(bytes(c.username())).password(bytes(c.password())));
+        config.tls().ifPresent(tls -> builder.sslContext(sslContext(tls))
+                .authority(config.endpoints().get(0).getHost()));
+        return new EtcdV3Connection(builder.build(), config);
+    }
+
+    private static io.netty.handler.ssl.SslContext sslContext(TlsFiles tls) {
+        try {
+            SslContextBuilder builder = GrpcSslContexts.forClient().trustManager(tls.caCertFile().toFile());
+            if (tls.hasClientCertificate()) {
+                builder.keyManager(tls.certFile().orElseThrow().toFile(), tls.keyFile().orElseThrow().toFile());
+            }
+            return builder.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new StartupException(Reason.CONFIGURATION, "Cannot use the etcd TLS files (ETCD_CA_CERT_FILE="
+                    + tls.caCertFile() + tls.certFile().map(f -> ", ETCD_CERT_FILE=" + f).orElse("")
+                    + tls.keyFile().map(f -> ", ETCD_KEY_FILE=" + f).orElse("") + "): " + rootMessage(e)
+                    + " (certificates and the CA must be PEM; the key must be an unencrypted PKCS#8 PEM key)", e);
+        }
+    }
+
+    DatastoreConfig config() {
+        return config;
+    }
+
+    /** Calls made on behalf of one startup: bounded by its deadline and counted in its statistics. */
+    Session session(IoStats stats, Deadline deadline) {
+        return new Session(stats, deadline);
+    }
+
+    final class Session {
+        private final IoStats stats;
+        private final Deadline deadline;
+
+        private Session(IoStats stats, Deadline deadline) {
+            this.stats = stats;
+            this.deadline = deadline;
+        }
+
+        /** One read-only or conditional transaction, one round trip. */
+        TxnResponse txn(String what, List<Cmp> conditions, List<Op> then, List<Op> otherwise) {
+            TxnResponse response = call(what, () -> kv.txn()
+                    .If(conditions.toArray(new Cmp[0]))
+                    .Then(then.toArray(new Op[0]))
+                    .Else(otherwise.toArray(new Op[0]))
+                    .commit());
+            countReads(response);
+            return response;
+        }
+
+        /** One linearizable range read (a key, or a prefix), one round trip. */
+        GetResponse get(String what, String key, boolean prefix) {
+            GetResponse response = call(what, () -> kv.get(bytes(key), GetOption.builder().isPrefix(prefix).build()));
+            countReads(response);
+            return response;
+        }
+
+        private <T> T call(String what, Supplier<CompletableFuture<T>> request) {
+            Duration timeout = deadline.forCall(config.requestTimeout(), what);
+            long start = System.nanoTime();
+            CompletableFuture<T> future = request.get();
+            stats.roundTrip(1);
+            try {
+                return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                future.cancel(true);
+                throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "No answer from etcd at "
+                        + config.endpointList() + " to " + what + " within " + timeout.toMillis() + " ms", e);
+            } catch (InterruptedException e) {
+                future.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new StartupException(Reason.INTERNAL, "Interrupted while waiting for etcd (" + what + ")", e);
+            } catch (ExecutionException | CompletionException e) {
+                throw translate(e.getCause() == null ? e : e.getCause(), what,
+                        Duration.ofNanos(System.nanoTime() - start));
+            }
+        }
+
+        private void countReads(TxnResponse response) {
+            response.getGetResponses().forEach(this::countReads);
+            response.getTxnResponses().forEach(this::countReads);
+        }
+
+        private void countReads(GetResponse response) {
+            long bytes = 0;
+            for (KeyValue kv : response.getKvs()) {
+                bytes += kv.getKey().size() + kv.getValue().size();
+            }
+            stats.read(bytes, response.getKvs().size());
+        }
+    }
+
+    /** The single place where jetcd and gRPC failures become calico-startup's. */
+    private StartupException translate(Throwable failure, String what, Duration elapsed) {
+        Reason reason = Reason.INTERNAL;
+        Status.Code code = null;
+        if (failure instanceof EtcdException etcd) {
+            code = Status.Code.valueOf(etcd.getErrorCode().name());
+        } else if (failure instanceof StatusRuntimeException grpc) {
+            code = grpc.getStatus().getCode();
+        }
+        String message = rootMessage(failure);
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED
+                || lower.contains("authentication failed") || lower.contains("permission denied")
+                || lower.contains("invalid auth token") || lower.contains("user name is empty")) {
+            reason = Reason.UNAUTHORIZED;
+        } else if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
+                || code == Status.Code.CANCELLED || failure instanceof java.io.IOException) {
+            reason = Reason.DATASTORE_UNAVAILABLE;
+        }
+        String prefix = reason == Reason.UNAUTHORIZED ? "etcd at " + config.endpointList() + " refused "
+                + (config.credentials().isPresent() ? "user " + config.credentials().get().username()
+                        : "the client") + " (unauthorized) for " : "etcd at " + config.endpointList() + " failed ";
+        return new StartupException(reason, prefix + what + " after " + elapsed.toMillis() + " ms: " + message,
+                failure);
+    }
+
+    static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
+    }
+
+    static ByteSequence bytes(byte[] raw) {
+        return ByteSequence.from(raw);
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root == failure ? message : failure.getMessage() + " (" + message + ")";
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

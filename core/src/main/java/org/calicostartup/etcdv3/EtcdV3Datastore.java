@@ -1,0 +1,44 @@
+package org.calicostartup.etcdv3;
+
+import org.calicostartup.StartupMode;
+import org.calicostartup.StartupReport;
+import org.calicostartup.config.DatastoreConfig;
+import org.calicostartup.node.NodenameFile;
+import org.calicostartup.spi.Datastore;
+import org.calicostartup.spi.StartupContext;
+
+/**
+ * The etcd v3 datastore in Calico v3's key layout. {@link StartupMode#FAST} is calico-startup's two-round-trip
+ * startup; {@link StartupMode#CALICO_REFERENCE} replays calico-node v3's own sequence of requests. The connection is
+ * kept between startups, so an agent (or a benchmark) pays for connecting once.
+ */
+public final class EtcdV3Datastore implements Datastore {
+
+    private final EtcdV3Connection connection;
+
+    private EtcdV3Datastore(EtcdV3Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Builds the etcd v3 client (TLS files are loaded here); no request is sent until the first startup. */
+    public static EtcdV3Datastore open(DatastoreConfig config) {
+        return new EtcdV3Datastore(EtcdV3Connection.open(config));
+    }
+
+    @Override
+    public StartupReport start(StartupContext context) {
+        StartupReport report = context.mode() == StartupMode.FAST
+                ? new FastV3Startup(connection, context).run()
+                : new Calico3Startup(connection, context).run();
+        context.timer().time("files", () -> {
+            NodenameFile.write(context.config().nodenameFile(), context.nodeName());
+            return null;
+        });
+        return report;
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+}

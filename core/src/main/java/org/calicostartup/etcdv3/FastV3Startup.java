@@ -1,0 +1,239 @@
+package org.calicostartup.etcdv3;
+
+import static org.calicostartup.etcdv3.EtcdV3Connection.bytes;
+
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.calicostartup.StartupException;
+import org.calicostartup.StartupException.Reason;
+import org.calicostartup.StartupMode;
+import org.calicostartup.StartupReport;
+import org.calicostartup.config.AddressSetting;
+import org.calicostartup.config.DatastoreType;
+import org.calicostartup.etcdv3.V3Snapshot.Stored;
+import org.calicostartup.net.CidrAddress;
+import org.calicostartup.net.IpFamily;
+import org.calicostartup.spi.IoStats;
+import org.calicostartup.spi.StartupContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * calico-startup's etcd v3 startup: one read-only transaction of several ranges at one revision, then one
+ * conditional transaction that writes everything. Two round trips whatever the cluster size.
+ *
+ * <p>The read fetches every node only when the decision may need them. Its condition is that this host's candidate
+ * addresses are already claimed by this node (a restart with the same IP: calico-node would not check conflicts
+ * either); otherwise — first registration, new address — the Else branch adds the range of all nodes, still in the
+ * same round trip. So a fleet restarting with unchanged addresses reads O(1) per node, not O(N).
+ */
+final class FastV3Startup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FastV3Startup.class);
+    /** Write attempts before giving up; each lost race means another node changed what this one decided on. */
+    static final int MAX_ATTEMPTS = 10;
+
+    private final EtcdV3Connection.Session session;
+    private final StartupContext context;
+    private final V3Planner planner;
+    private final String name;
+
+    FastV3Startup(EtcdV3Connection connection, StartupContext context) {
+        this.session = connection.session(context.stats(), context.deadline());
+        this.context = context;
+        this.planner = new V3Planner(context);
+        this.name = context.nodeName();
+    }
+
+    StartupReport run() {
+        int retries = 0;
+        while (true) {
+            V3Snapshot snapshot = context.timer().time("read", () -> read(false));
+            V3Plan plan = planner.plan(snapshot);
+            if (plan instanceof V3Plan.NeedNodeList need) {
+                LOG.info("Reading all nodes: {}", need.why());
+                V3Snapshot full = context.timer().time("read", () -> read(true));
+                plan = planner.plan(full);
+            }
+            if (plan instanceof V3Plan.Fail fail) {
+                throw fail.failure();
+            }
+            if (!(plan instanceof V3Plan.Write write)) {
+                throw new IllegalStateException("unexpected plan " + plan);
+            }
+            Optional<StartupReport> report = context.timer().time("write", () -> write(write));
+            if (report.isPresent()) {
+                StartupReport done = report.get();
+                return new StartupReport(done.nodeName(), done.datastore(), done.mode(), done.before(),
+                        done.after(), done.nodeCreated(), done.created(), done.updated(), done.conflictCheckRan(),
+                        done.conflicts(), context.timer().phases(), context.stats().snapshot(), retries,
+                        context.deadline().elapsed());
+            }
+            retries++;
+            if (retries >= MAX_ATTEMPTS) {
+                throw new StartupException(Reason.INTERNAL, "Gave up registering node " + name + " after "
+                        + retries + " conflicting concurrent updates of its key or IP claims");
+            }
+            LOG.info("Node {} or one of its IP claims changed while starting; retrying from a fresh read "
+                    + "(attempt {})", name, retries + 1);
+            backoff(retries);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- read
+
+    private V3Snapshot read(boolean forceNodeList) {
+        List<String> claimKeys = candidateClaimKeys();
+        List<Op> base = new ArrayList<>();
+        base.add(get(V3Keys.node(name), false));
+        claimKeys.forEach(key -> base.add(get(key, false)));
+        base.add(get(V3Keys.IPPOOLS, true));
+        base.add(get(V3Keys.CLUSTER_INFORMATION, false));
+        base.add(get(V3Keys.FELIX_DEFAULT, false));
+        base.add(get(V3Keys.felixNode(name), false));
+        List<Op> withNodes = new ArrayList<>(base);
+        withNodes.add(get(V3Keys.NODES, true));
+
+        long start = System.nanoTime();
+        IoStats.Counts before = context.stats().snapshot();
+        TxnResponse response;
+        if (forceNodeList) {
+            response = session.txn("read the cluster", List.of(), withNodes, List.of());
+        } else if (!mayNeedNodeList()) {
+            response = session.txn("read the cluster", List.of(), base, List.of());
+        } else {
+            response = session.txn("read the cluster", skipNodeListWhen(claimKeys), base, withNodes);
+        }
+        boolean listed = forceNodeList || (mayNeedNodeList() && !response.isSucceeded());
+        V3Snapshot snapshot = snapshot(response, claimKeys, listed);
+        IoStats.Counts cost = context.stats().snapshot().minus(before);
+        LOG.info("Read node {}, {} IP pool(s), cluster information and Felix configuration{} in one round trip "
+                + "at revision {}: {} keys, {} bytes, {} ms", name, snapshot.pools().size(),
+                snapshot.nodes().map(n -> " and all " + n.size() + " nodes").orElse(""), snapshot.revision(),
+                cost.keysRead(), cost.bytesRead(), (System.nanoTime() - start) / 1_000_000);
+        return snapshot;
+    }
+
+    /** Claims to read: the addresses this host offers, as far as the settings may use them. */
+    private List<String> candidateClaimKeys() {
+        List<String> keys = new ArrayList<>();
+        for (IpFamily family : IpFamily.values()) {
+            context.candidates().of(family).address().ifPresent(a -> keys.add(V3Keys.claim(a)));
+        }
+        return keys;
+    }
+
+    private boolean mayNeedNodeList() {
+        return context.config().node().configuresNetworking() && !context.config().node().disableNodeIpCheck();
+    }
+
+    /**
+     * Conditions under which the addresses cannot have changed: each explicitly configured or autodetected
+     * candidate is already claimed by this node; with {@code IP} unset, the node exists (its stored IPv4 stays).
+     */
+    private List<Cmp> skipNodeListWhen(List<String> claimKeys) {
+        List<Cmp> conditions = new ArrayList<>();
+        var settings = context.config().node();
+        for (IpFamily family : IpFamily.values()) {
+            AddressSetting setting = family == IpFamily.V4 ? settings.ipv4() : settings.ipv6();
+            Optional<CidrAddress> candidate = context.candidates().of(family).address();
+            boolean explicit = setting.mode() == AddressSetting.Mode.AUTODETECT
+                    || setting.mode() == AddressSetting.Mode.FIXED;
+            if (explicit && candidate.isPresent()) {
+                conditions.add(new Cmp(bytes(V3Keys.claim(candidate.get())), Cmp.Op.EQUAL,
+                        CmpTarget.value(bytes(V3Resources.claim(name)))));
+            }
+        }
+        if (settings.ipv4().mode() == AddressSetting.Mode.KEEP) {
+            conditions.add(new Cmp(bytes(V3Keys.node(name)), Cmp.Op.GREATER, CmpTarget.version(0)));
+        }
+        return conditions;
+    }
+
+    private V3Snapshot snapshot(TxnResponse response, List<String> claimKeys, boolean listed) {
+        Iterator<GetResponse> gets = response.getGetResponses().iterator();
+        Optional<Stored> ownNode = single(gets.next());
+        Map<String, Stored> claims = new LinkedHashMap<>();
+        for (String key : claimKeys) {
+            claims.put(key, single(gets.next()).orElse(Stored.absent(key)));
+        }
+        List<Stored> pools = all(gets.next());
+        Optional<Stored> info = single(gets.next());
+        Optional<Stored> felixDefault = single(gets.next());
+        Optional<Stored> felixNode = single(gets.next());
+        Optional<List<Stored>> nodes = listed ? Optional.of(all(gets.next())) : Optional.empty();
+        return new V3Snapshot(response.getHeader().getRevision(), ownNode, claims, pools, info, felixDefault,
+                felixNode, nodes);
+    }
+
+    private static Optional<Stored> single(GetResponse response) {
+        return response.getKvs().stream().findFirst().map(FastV3Startup::stored);
+    }
+
+    private static List<Stored> all(GetResponse response) {
+        return response.getKvs().stream().map(FastV3Startup::stored).toList();
+    }
+
+    static Stored stored(KeyValue kv) {
+        return new Stored(kv.getKey().toString(java.nio.charset.StandardCharsets.UTF_8), kv.getValue().getBytes(),
+                kv.getModRevision());
+    }
+
+    private static Op get(String key, boolean prefix) {
+        return Op.get(bytes(key), GetOption.builder().isPrefix(prefix).build());
+    }
+
+    // ------------------------------------------------------------------------------------------------ write
+
+    private Optional<StartupReport> write(V3Plan.Write plan) {
+        long start = System.nanoTime();
+        TxnResponse response = session.txn("write node " + name, plan.conditions(), plan.operations(), List.of());
+        if (!response.isSucceeded()) {
+            return Optional.empty();
+        }
+        List<String> created = new ArrayList<>();
+        List<String> updated = new ArrayList<>();
+        (plan.nodeCreated() ? created : updated).add(plan.nodeKey());
+        List<TxnResponse> nested = response.getTxnResponses();
+        for (int i = 0; i < plan.shared().size(); i++) {
+            V3Plan.SharedWrite shared = plan.shared().get(i);
+            if (i < nested.size() && nested.get(i).isSucceeded()) {
+                (shared.create() ? created : updated).add(shared.key());
+                if (shared.create() && shared.key().startsWith(V3Keys.IPPOOLS)) {
+                    LOG.info("Created {}", shared.description());
+                }
+            }
+        }
+        LOG.info("{} node {} with {} in one round trip: {} ms", plan.nodeCreated() ? "Created" : "Updated", name,
+                plan.after(), (System.nanoTime() - start) / 1_000_000);
+        if (plan.failAfter().isPresent()) {
+            LOG.warn("Terminating");
+            throw plan.failAfter().get();
+        }
+        return Optional.of(new StartupReport(name, DatastoreType.ETCDV3, StartupMode.FAST, plan.before(),
+                plan.after(), plan.nodeCreated(), created, updated, plan.conflictCheckRan(), plan.conflicts(),
+                Map.of(), context.stats().snapshot(), 0, context.deadline().elapsed()));
+    }
+
+    private void backoff(int attempt) {
+        long millis = ThreadLocalRandom.current().nextLong(5, 20L * Math.min(attempt, 5) + 6);
+        try {
+            Thread.sleep(Math.min(millis, Math.max(0, context.deadline().remaining().toMillis())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException(Reason.INTERNAL, "Interrupted while retrying", e);
+        }
+    }
+}

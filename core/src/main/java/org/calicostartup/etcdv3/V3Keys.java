@@ -1,0 +1,49 @@
+package org.calicostartup.etcdv3;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.calicostartup.net.CidrAddress;
+import org.calicostartup.net.IpFamily;
+
+/**
+ * The Calico v3 key layout ({@code /calico/resources/v3/projectcalico.org/<plural>/<name>}) and calico-startup's own
+ * IP claim keys, which sit outside Calico's resource prefix so Calico components never see them.
+ */
+final class V3Keys {
+
+    static final String RESOURCES = "/calico/resources/v3/projectcalico.org/";
+    static final String NODES = RESOURCES + "nodes/";
+    static final String IPPOOLS = RESOURCES + "ippools/";
+    static final String CLUSTER_INFORMATION = RESOURCES + "clusterinformations/default";
+    static final String FELIX_DEFAULT = RESOURCES + "felixconfigurations/default";
+    /** Per-IP ownership claims: {@code /calico/startup/v1/ipclaims/<ipv4|ipv6>/<ip>} = {@code {"node":"<name>"}}. */
+    static final String CLAIMS = "/calico/startup/v1/ipclaims/";
+
+    private static final Pattern NODE_KEY = Pattern.compile("^/calico/resources/v3/projectcalico[.]org/nodes/([^/]+)$");
+
+    private V3Keys() {
+    }
+
+    static String node(String name) {
+        return NODES + name;
+    }
+
+    static String felixNode(String name) {
+        return RESOURCES + "felixconfigurations/node." + name;
+    }
+
+    static String pool(String name) {
+        return IPPOOLS + name;
+    }
+
+    static String claim(CidrAddress address) {
+        return CLAIMS + (address.family() == IpFamily.V4 ? "ipv4/" : "ipv6/") + address.ip();
+    }
+
+    /** The node name of a key listed under {@link #NODES}, if the key is one node (Calico's own filter). */
+    static Optional<String> nodeName(String key) {
+        Matcher matcher = NODE_KEY.matcher(key);
+        return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+}

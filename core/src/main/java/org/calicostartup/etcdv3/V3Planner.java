@@ -1,0 +1,329 @@
+package org.calicostartup.etcdv3;
+
+import static org.calicostartup.etcdv3.EtcdV3Connection.bytes;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.PutOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.calicostartup.StartupException;
+import org.calicostartup.StartupException.Reason;
+import org.calicostartup.config.AddressSetting;
+import org.calicostartup.config.EncapsulationMode;
+import org.calicostartup.config.NodeSettings;
+import org.calicostartup.config.PoolSettings;
+import org.calicostartup.config.StartupConfig;
+import org.calicostartup.etcdv3.V3Plan.SharedWrite;
+import org.calicostartup.etcdv3.V3Resources.MalformedException;
+import org.calicostartup.etcdv3.V3Snapshot.Stored;
+import org.calicostartup.net.CidrAddress;
+import org.calicostartup.net.IpFamily;
+import org.calicostartup.node.AddressResolution;
+import org.calicostartup.node.ConflictCheck;
+import org.calicostartup.node.ConflictCheck.Conflict;
+import org.calicostartup.node.ConflictCheck.ListedNode;
+import org.calicostartup.node.StoredAddresses;
+import org.calicostartup.spi.StartupContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides, from one snapshot, the single transaction that registers the node: calico-node v3's rules for
+ * addresses, conflicts, AS number, pools, ClusterInformation and Felix configuration, plus calico-startup's IP
+ * claims. Its conditions cover exactly what the decision rested on — this node's key and the claims it takes —
+ * so that nodes starting together with different IPs never invalidate each other's write.
+ */
+final class V3Planner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(V3Planner.class);
+
+    private final StartupContext context;
+    private final StartupConfig config;
+    private final NodeSettings settings;
+    private final String name;
+    private final byte[] ourClaim;
+
+    V3Planner(StartupContext context) {
+        this.context = context;
+        this.config = context.config();
+        this.settings = config.node();
+        this.name = context.nodeName();
+        this.ourClaim = V3Resources.claim(name);
+    }
+
+    V3Plan plan(V3Snapshot snapshot) {
+        String nodeKey = V3Keys.node(name);
+        Optional<ObjectNode> stored;
+        StoredAddresses before;
+        try {
+            stored = snapshot.ownNode().isPresent()
+                    ? Optional.of(V3Resources.parse(snapshot.ownNode().get().value(), "Node")) : Optional.empty();
+            before = stored.isPresent() ? V3Resources.addresses(stored.get()) : StoredAddresses.NONE;
+        } catch (MalformedException e) {
+            return new V3Plan.Fail(new StartupException(Reason.INVALID_STORED_DATA, "The stored node " + nodeKey
+                    + " cannot be read: " + e.getMessage() + ". It was left untouched; fix or delete it."));
+        }
+        if (stored.isEmpty()) {
+            LOG.info("Building new node resource Name={}", name);
+        }
+        AddressResolution resolution = AddressResolution.resolve(settings, before, context.candidates());
+        if (resolution.failure().isPresent() && !resolution.clearBeforeFailing()) {
+            return new V3Plan.Fail(resolution.failure().get());
+        }
+        boolean checkRuns = resolution.failure().isEmpty() && resolution.changed() && !settings.disableNodeIpCheck()
+                && settings.configuresNetworking();
+        Map<String, ListedNode> listed = snapshot.nodes().map(V3Planner::listed).orElse(null);
+        List<Conflict> conflicts = List.of();
+        if (checkRuns) {
+            if (listed == null) {
+                return new V3Plan.NeedNodeList("the node's addresses changed");
+            }
+            conflicts = ConflictCheck.find(name, resolution.addresses(), listed.values());
+        }
+        StoredAddresses after = resolution.addresses();
+        Optional<StartupException> failAfter = resolution.failure();
+        if (!conflicts.isEmpty()) {
+            StartupException conflict = new StartupException(Reason.IP_CONFLICT, String.join(" ",
+                    conflicts.stream().map(Conflict::message).toList()));
+            boolean cleared = false;
+            for (Conflict c : conflicts) {
+                AddressSetting setting = c.family() == IpFamily.V4 ? settings.ipv4() : settings.ipv6();
+                if (stored.isPresent() && setting.mode() == AddressSetting.Mode.AUTODETECT
+                        && after.of(c.family()).isPresent()) {
+                    LOG.warn("Clearing out-of-date {} address from this node", c.family());
+                    after = after.with(c.family(), Optional.empty());
+                    cleared = true;
+                }
+            }
+            if (!cleared) {
+                return new V3Plan.Fail(conflict);
+            }
+            failAfter = Optional.of(conflict);
+        }
+
+        List<Cmp> conditions = new ArrayList<>();
+        List<Op> operations = new ArrayList<>();
+        List<SharedWrite> shared = new ArrayList<>();
+        conditions.add(snapshot.ownNode().isPresent()
+                ? new Cmp(bytes(nodeKey), Cmp.Op.EQUAL, CmpTarget.modRevision(snapshot.ownNode().get().modRevision()))
+                : new Cmp(bytes(nodeKey), Cmp.Op.EQUAL, CmpTarget.version(0)));
+        if (settings.configuresNetworking()) {
+            Optional<V3Plan> needsList = claims(snapshot, listed, before, after, checkRuns, conditions, operations,
+                    shared);
+            if (needsList.isPresent()) {
+                return needsList.get();
+            }
+        }
+        OptionalLong asNumber = settings.asNumber();
+        if (settings.configuresNetworking()) {
+            logAsNumber(stored);
+        }
+        ObjectNode node = V3Resources.node(stored, name, settings.configuresNetworking(), after, asNumber,
+                settings.k8sNodeRef(), context.clock());
+        operations.add(0, Op.put(bytes(nodeKey), bytes(V3Resources.bytes(node)), PutOption.DEFAULT));
+        if (failAfter.isEmpty()) {
+            sharedResources(snapshot, operations, shared);
+        }
+        return new V3Plan.Write(conditions, operations, shared, nodeKey, stored.isEmpty(), before, after,
+                checkRuns, conflicts.stream().map(Conflict::message).toList(), failAfter);
+    }
+
+    /**
+     * Takes a claim for each address the node will have, and releases claims of addresses it gives up. A claim
+     * held by a node that no longer has that address, or no longer exists, is stale and taken over — with conditions
+     * on both the claim and that node, so a node that just took the address back wins the race.
+     */
+    private Optional<V3Plan> claims(V3Snapshot snapshot, Map<String, ListedNode> listed, StoredAddresses before,
+            StoredAddresses after, boolean checkRuns, List<Cmp> conditions, List<Op> operations,
+            List<SharedWrite> shared) {
+        for (IpFamily family : IpFamily.values()) {
+            Optional<CidrAddress> address = after.of(family);
+            if (address.isEmpty()) {
+                continue;
+            }
+            String key = V3Keys.claim(address.get());
+            Stored claim = snapshot.claims().get(key);
+            if (claim == null) {
+                // Not read (the address came from the stored node): make sure it exists, never fail over it.
+                operations.add(Op.txn(new Cmp[] {new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0))},
+                        new Op[] {Op.put(bytes(key), bytes(ourClaim), PutOption.DEFAULT)}, new Op[0]));
+                shared.add(new SharedWrite(key, true, "IP claim"));
+                continue;
+            }
+            if (!claim.present()) {
+                conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)));
+                operations.add(Op.put(bytes(key), bytes(ourClaim), PutOption.DEFAULT));
+                continue;
+            }
+            Optional<String> holder = V3Resources.claimHolder(claim.value());
+            if (holder.isPresent() && holder.get().equals(name)) {
+                conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(claim.modRevision())));
+                continue;
+            }
+            if (listed == null) {
+                return Optional.of(new V3Plan.NeedNodeList("the claim " + key + " is held by "
+                        + holder.orElse("an unreadable value")));
+            }
+            ListedNode holderNode = holder.map(listed::get).orElse(null);
+            boolean stale = holderNode == null || !holderNode.of(family).equals(Optional.of(address.get().address()));
+            if (!stale) {
+                // Only reachable when the conflict check did not run (unchanged address, or it is disabled).
+                LOG.warn("{} address {} is also used by node {}, which holds its claim; not claiming it", family,
+                        address.get().ip(), holder.get());
+                continue;
+            }
+            LOG.info("Taking over the stale claim {} of {}", key, holder.map(h -> "node " + h)
+                    .orElse("an unreadable holder"));
+            conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(claim.modRevision())));
+            if (holder.isPresent()) {
+                String holderKey = V3Keys.node(holder.get());
+                long holderRevision = snapshot.nodes().orElseThrow().stream().filter(s -> s.key().equals(holderKey))
+                        .mapToLong(Stored::modRevision).findFirst().orElse(0);
+                conditions.add(holderRevision == 0
+                        ? new Cmp(bytes(holderKey), Cmp.Op.EQUAL, CmpTarget.version(0))
+                        : new Cmp(bytes(holderKey), Cmp.Op.EQUAL, CmpTarget.modRevision(holderRevision)));
+            }
+            operations.add(Op.put(bytes(key), bytes(ourClaim), PutOption.DEFAULT));
+        }
+        for (IpFamily family : IpFamily.values()) {
+            Optional<CidrAddress> old = before.of(family);
+            boolean kept = old.isPresent() && after.of(family).map(a -> a.address().equals(old.get().address()))
+                    .orElse(false);
+            if (old.isPresent() && !kept) {
+                String key = V3Keys.claim(old.get());
+                operations.add(Op.txn(new Cmp[] {new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.value(bytes(ourClaim)))},
+                        new Op[] {Op.delete(bytes(key), DeleteOption.DEFAULT)}, new Op[0]));
+                shared.add(new SharedWrite(key, false, "released IP claim"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void logAsNumber(Optional<ObjectNode> stored) {
+        if (settings.asNumber().isPresent()) {
+            LOG.info("Using AS number specified in environment (AS={})", settings.asNumber().getAsLong());
+        } else {
+            OptionalLong storedAs = stored.map(V3Resources::asNumber).orElse(OptionalLong.empty());
+            if (storedAs.isPresent()) {
+                LOG.info("Using AS number {} configured in node resource", storedAs.getAsLong());
+            } else {
+                LOG.info("No AS number configured on node resource, using global value");
+            }
+        }
+    }
+
+    /** Default pools, ClusterInformation and Felix configuration, each a nested create-if-absent or update-if-same. */
+    private void sharedResources(V3Snapshot snapshot, List<Op> operations, List<SharedWrite> shared) {
+        boolean ipipPoolCreated = false;
+        if (config.noDefaultPools()) {
+            LOG.info("Skipping IP pool configuration");
+        } else {
+            boolean v4 = false;
+            boolean v6 = false;
+            for (Stored pool : snapshot.pools()) {
+                try {
+                    IpFamily family = V3Resources.poolFamily(V3Resources.parse(pool.value(), "IPPool"));
+                    v4 |= family == IpFamily.V4;
+                    v6 |= family == IpFamily.V6;
+                } catch (MalformedException e) {
+                    LOG.warn("Skipping malformed IP pool {}: {}", pool.key(), e.getMessage());
+                }
+            }
+            if (!v4) {
+                PoolSettings pool = config.ipv4Pool();
+                createPool(V3Resources.DEFAULT_IPV4_POOL, pool, pool.cidr().orElse(PoolSettings.DEFAULT_IPV4_CIDR),
+                        operations, shared);
+                ipipPoolCreated = pool.ipipMode() != EncapsulationMode.NEVER;
+            }
+            if (!v6 && context.ipv6Supported()) {
+                PoolSettings pool = config.ipv6Pool();
+                createPool(V3Resources.DEFAULT_IPV6_POOL, pool, pool.cidr().orElseGet(V3Resources::randomUlaPrefix),
+                        operations, shared);
+            }
+        }
+        Optional<Stored> info = snapshot.clusterInformation();
+        if (info.isEmpty()) {
+            createIfAbsent(V3Keys.CLUSTER_INFORMATION, V3Resources.clusterInformation(config.clusterType(),
+                    context.clock()), "ClusterInformation", operations, shared);
+        } else {
+            parsed(info.get(), "ClusterInformation")
+                    .flatMap(stored -> V3Resources.ensureClusterInformation(stored, config.clusterType()))
+                    .ifPresent(updated -> updateIfUnchanged(info.get(), updated, "ClusterInformation", operations,
+                            shared));
+        }
+        Optional<Stored> felix = snapshot.felixDefault();
+        if (felix.isEmpty()) {
+            createIfAbsent(V3Keys.FELIX_DEFAULT, V3Resources.felixDefault(ipipPoolCreated, context.clock()),
+                    "FelixConfiguration default", operations, shared);
+        } else if (ipipPoolCreated) {
+            parsed(felix.get(), "FelixConfiguration").flatMap(V3Resources::enableIpip)
+                    .ifPresent(updated -> updateIfUnchanged(felix.get(), updated, "FelixConfiguration default",
+                            operations, shared));
+        }
+        if (snapshot.felixNode().isEmpty()) {
+            createIfAbsent(V3Keys.felixNode(name), V3Resources.felixNode(name, context.clock()),
+                    "FelixConfiguration node." + name, operations, shared);
+        }
+    }
+
+    private void createPool(String poolName, PoolSettings pool, CidrAddress cidr, List<Op> operations,
+            List<SharedWrite> shared) {
+        LOG.info("Ensure default {} pool is created. IPIP mode: {}, VXLAN mode: {}", pool.family(),
+                pool.ipipMode().calicoName(), pool.vxlanMode().calicoName());
+        createIfAbsent(V3Keys.pool(poolName), V3Resources.pool(poolName, pool, cidr, context.clock()),
+                "default " + pool.family() + " pool (" + cidr.network() + ") with NAT outgoing " + pool.natOutgoing(),
+                operations, shared);
+    }
+
+    private static void createIfAbsent(String key, ObjectNode value, String description, List<Op> operations,
+            List<SharedWrite> shared) {
+        operations.add(Op.txn(new Cmp[] {new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0))},
+                new Op[] {Op.put(bytes(key), bytes(V3Resources.bytes(value)), PutOption.DEFAULT)}, new Op[0]));
+        shared.add(new SharedWrite(key, true, description));
+    }
+
+    private static void updateIfUnchanged(Stored stored, ObjectNode value, String description, List<Op> operations,
+            List<SharedWrite> shared) {
+        operations.add(Op.txn(new Cmp[] {new Cmp(bytes(stored.key()), Cmp.Op.EQUAL,
+                CmpTarget.modRevision(stored.modRevision()))},
+                new Op[] {Op.put(bytes(stored.key()), bytes(V3Resources.bytes(value)), PutOption.DEFAULT)},
+                new Op[0]));
+        shared.add(new SharedWrite(stored.key(), false, description));
+    }
+
+    private static Optional<ObjectNode> parsed(Stored stored, String kind) {
+        try {
+            return Optional.of(V3Resources.parse(stored.value(), kind));
+        } catch (MalformedException e) {
+            LOG.warn("Leaving malformed {} {} untouched: {}", kind, stored.key(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Every listed node that can be read, by name; malformed ones are skipped with a warning naming the key. */
+    static Map<String, ListedNode> listed(List<Stored> nodes) {
+        Map<String, ListedNode> result = new LinkedHashMap<>(nodes.size() * 2);
+        for (Stored stored : nodes) {
+            Optional<String> nodeName = V3Keys.nodeName(stored.key());
+            if (nodeName.isEmpty()) {
+                continue;
+            }
+            try {
+                StoredAddresses addresses = V3Resources.addresses(V3Resources.parse(stored.value(), "Node"));
+                result.put(nodeName.get(), new ListedNode(nodeName.get(), addresses.ipv4().map(CidrAddress::address),
+                        addresses.ipv6().map(CidrAddress::address)));
+            } catch (MalformedException e) {
+                LOG.warn("Skipping malformed node {}: {}", stored.key(), e.getMessage());
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,315 @@
+package org.calicostartup.etcdv3;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.calicostartup.config.PoolSettings;
+import org.calicostartup.net.CidrAddress;
+import org.calicostartup.net.IpFamily;
+import org.calicostartup.node.StoredAddresses;
+
+/**
+ * Calico v3 resources as JSON, with the field names and order of Calico's Go structs. Stored resources are kept as
+ * trees, so that on update every field this library does not own — labels, annotations, other spec fields,
+ * {@code status}, fields newer than this code — is written back exactly as it was.
+ */
+final class V3Resources {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String API_VERSION = "projectcalico.org/v3";
+    static final String DEFAULT_IPV4_POOL = "default-ipv4-ippool";
+    static final String DEFAULT_IPV6_POOL = "default-ipv6-ippool";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private V3Resources() {
+    }
+
+    /** Stored data that cannot be read as the resource it should be. */
+    static final class MalformedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MalformedException(String message) {
+            super(message);
+        }
+    }
+
+    static byte[] bytes(JsonNode json) {
+        try {
+            return JSON.writeValueAsBytes(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + json, e);
+        }
+    }
+
+    /** Parses a stored value as a JSON object of the given kind (a missing kind is tolerated). */
+    static ObjectNode parse(byte[] value, String kind) throws MalformedException {
+        JsonNode json;
+        try {
+            json = JSON.readTree(value);
+        } catch (JsonProcessingException e) {
+            throw new MalformedException("not valid JSON (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw new MalformedException("not readable (" + e.getMessage() + ")");
+        }
+        if (json == null || !json.isObject()) {
+            throw new MalformedException("not a JSON object");
+        }
+        JsonNode storedKind = json.get("kind");
+        if (storedKind != null && !storedKind.asText().equals(kind)) {
+            throw new MalformedException("kind is " + storedKind + ", expected " + kind);
+        }
+        JsonNode spec = json.get("spec");
+        if (spec != null && !spec.isObject() && !spec.isNull()) {
+            throw new MalformedException("spec is not an object");
+        }
+        return (ObjectNode) json;
+    }
+
+    /** A new resource's envelope, as Calico's client creates it: kind, apiVersion, name, uid, creationTimestamp. */
+    static ObjectNode newResource(String kind, String name, Clock clock) {
+        ObjectNode resource = JSON.createObjectNode();
+        resource.put("kind", kind);
+        resource.put("apiVersion", API_VERSION);
+        ObjectNode metadata = resource.putObject("metadata");
+        metadata.put("name", name);
+        metadata.put("uid", UUID.randomUUID().toString());
+        metadata.put("creationTimestamp", DateTimeFormatter.ISO_INSTANT.format(
+                Instant.now(clock).truncatedTo(ChronoUnit.SECONDS)));
+        return resource;
+    }
+
+    // ------------------------------------------------------------------------------------------------ nodes
+
+    /** A node's stored addresses; an address that is not {@code ip[/prefix]} makes the node malformed. */
+    static StoredAddresses addresses(ObjectNode node) throws MalformedException {
+        JsonNode bgp = node.path("spec").path("bgp");
+        if (bgp.isMissingNode() || bgp.isNull()) {
+            return StoredAddresses.NONE;
+        }
+        if (!bgp.isObject()) {
+            throw new MalformedException("spec.bgp is not an object");
+        }
+        return new StoredAddresses(address(bgp, "ipv4Address", IpFamily.V4), address(bgp, "ipv6Address", IpFamily.V6));
+    }
+
+    private static Optional<CidrAddress> address(JsonNode bgp, String field, IpFamily family)
+            throws MalformedException {
+        JsonNode value = bgp.get(field);
+        if (value == null || value.isNull() || (value.isTextual() && value.asText().isEmpty())) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw new MalformedException("spec.bgp." + field + " is not a string");
+        }
+        Optional<CidrAddress> parsed = CidrAddress.parse(value.asText()).filter(a -> a.family() == family);
+        if (parsed.isEmpty()) {
+            throw new MalformedException("spec.bgp." + field + " " + value + " is not an " + family + " address");
+        }
+        return parsed;
+    }
+
+    /**
+     * The node to write: {@code stored} (a copy) or a new node, with the addresses, AS number and orchestrator ref
+     * this startup owns set, and everything else untouched.
+     */
+    static ObjectNode node(Optional<ObjectNode> stored, String name, boolean configuresNetworking,
+            StoredAddresses addresses, OptionalLong asNumber, Optional<String> k8sNodeRef, Clock clock) {
+        ObjectNode node;
+        if (stored.isPresent()) {
+            node = stored.get().deepCopy();
+            node.put("kind", "Node");
+            node.put("apiVersion", API_VERSION);
+            JsonNode metadata = node.get("metadata");
+            if (metadata instanceof ObjectNode m) {
+                m.remove("resourceVersion");
+                m.remove("selfLink");
+            } else {
+                node.putObject("metadata").put("name", name);
+            }
+        } else {
+            node = newResource("Node", name, clock);
+        }
+        ObjectNode spec = node.get("spec") instanceof ObjectNode s ? s : node.putObject("spec");
+        if (configuresNetworking) {
+            ObjectNode bgp = spec.get("bgp") instanceof ObjectNode b ? b : spec.putObject("bgp");
+            asNumber.ifPresent(as -> bgp.put("asNumber", as));
+            setOrRemove(bgp, "ipv4Address", addresses.ipv4());
+            setOrRemove(bgp, "ipv6Address", addresses.ipv6());
+        }
+        k8sNodeRef.ifPresent(ref -> {
+            ArrayNode refs = spec.putArray("orchRefs");
+            refs.addObject().put("nodeName", ref).put("orchestrator", "k8s");
+        });
+        if (stored.isEmpty()) {
+            node.putObject("status");
+        }
+        return node;
+    }
+
+    private static void setOrRemove(ObjectNode bgp, String field, Optional<CidrAddress> address) {
+        if (address.isPresent()) {
+            bgp.put(field, address.get().toString());
+        } else {
+            bgp.remove(field);
+        }
+    }
+
+    static OptionalLong asNumber(ObjectNode node) {
+        JsonNode as = node.path("spec").path("bgp").path("asNumber");
+        return as.canConvertToLong() ? OptionalLong.of(as.asLong()) : OptionalLong.empty();
+    }
+
+    // ------------------------------------------------------------------------------------------------ pools
+
+    /** The family of a stored pool, from {@code spec.cidr}. */
+    static IpFamily poolFamily(ObjectNode pool) throws MalformedException {
+        JsonNode cidr = pool.path("spec").path("cidr");
+        Optional<CidrAddress> parsed = cidr.isTextual() ? CidrAddress.parse(cidr.asText()) : Optional.empty();
+        return parsed.orElseThrow(() -> new MalformedException("spec.cidr " + cidr + " is not a CIDR")).family();
+    }
+
+    static ObjectNode pool(String name, PoolSettings settings, CidrAddress cidr, Clock clock) {
+        ObjectNode pool = newResource("IPPool", name, clock);
+        ObjectNode spec = pool.putObject("spec");
+        spec.put("cidr", cidr.network().toString());
+        spec.put("vxlanMode", settings.vxlanMode().calicoName());
+        spec.put("ipipMode", settings.ipipMode().calicoName());
+        if (settings.natOutgoing()) {
+            spec.put("natOutgoing", true);
+        }
+        spec.put("blockSize", settings.blockSize());
+        spec.put("nodeSelector", settings.nodeSelector());
+        return pool;
+    }
+
+    /** Calico v3.2+'s default IPv6 pool: a random unique local /48 ({@code fdXX:XXXX:XXXX::/48}). */
+    static CidrAddress randomUlaPrefix() {
+        byte[] bytes = new byte[16];
+        byte[] random = new byte[5];
+        RANDOM.nextBytes(random);
+        bytes[0] = (byte) 0xfd;
+        System.arraycopy(random, 0, bytes, 1, 5);
+        try {
+            return new CidrAddress(java.net.InetAddress.getByAddress(bytes), 48);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ cluster information
+
+    static ObjectNode clusterInformation(List<String> clusterType, Clock clock) {
+        ObjectNode info = newResource("ClusterInformation", "default", clock);
+        ObjectNode spec = info.putObject("spec");
+        spec.put("clusterGUID", HexFormat.of().formatHex(randomBytes(16)));
+        if (!clusterType.isEmpty()) {
+            spec.put("clusterType", String.join(",", clusterType));
+        }
+        spec.put("datastoreReady", true);
+        return info;
+    }
+
+    /**
+     * calico-node's {@code EnsureInitialized} on an existing ClusterInformation: a missing GUID is generated, a
+     * missing datastoreReady set true, missing cluster-type items appended. Empty when nothing needs changing.
+     */
+    static Optional<ObjectNode> ensureClusterInformation(ObjectNode stored, List<String> clusterType) {
+        ObjectNode info = stored.deepCopy();
+        ObjectNode spec = info.get("spec") instanceof ObjectNode s ? s : info.putObject("spec");
+        boolean changed = false;
+        if (spec.path("clusterGUID").asText("").isEmpty()) {
+            spec.put("clusterGUID", HexFormat.of().formatHex(randomBytes(16)));
+            changed = true;
+        }
+        if (!spec.path("datastoreReady").isBoolean()) {
+            spec.put("datastoreReady", true);
+            changed = true;
+        }
+        List<String> types = new ArrayList<>(Arrays.stream(spec.path("clusterType").asText("").split(","))
+                .map(String::trim).filter(t -> !t.isEmpty()).toList());
+        for (String type : clusterType) {
+            if (!types.contains(type)) {
+                types.add(type);
+                changed = true;
+            }
+        }
+        if (!types.isEmpty()) {
+            spec.put("clusterType", String.join(",", types));
+        }
+        if (info.get("metadata") instanceof ObjectNode m) {
+            m.remove("resourceVersion");
+        }
+        return changed ? Optional.of(info) : Optional.empty();
+    }
+
+    // -------------------------------------------------------------------------------- felix configuration
+
+    static ObjectNode felixDefault(boolean ipipEnabled, Clock clock) {
+        ObjectNode felix = newResource("FelixConfiguration", "default", clock);
+        ObjectNode spec = felix.putObject("spec");
+        spec.put("logSeverityScreen", "Info");
+        if (ipipEnabled) {
+            spec.put("ipipEnabled", true);
+        }
+        spec.put("reportingInterval", "0s");
+        return felix;
+    }
+
+    /** The stored default Felix configuration with {@code ipipEnabled} set, if it is not already true. */
+    static Optional<ObjectNode> enableIpip(ObjectNode stored) {
+        if (stored.path("spec").path("ipipEnabled").asBoolean(false)) {
+            return Optional.empty();
+        }
+        ObjectNode felix = stored.deepCopy();
+        ObjectNode spec = felix.get("spec") instanceof ObjectNode s ? s : felix.putObject("spec");
+        spec.put("ipipEnabled", true);
+        if (felix.get("metadata") instanceof ObjectNode m) {
+            m.remove("resourceVersion");
+        }
+        return Optional.of(felix);
+    }
+
+    static ObjectNode felixNode(String nodeName, Clock clock) {
+        ObjectNode felix = newResource("FelixConfiguration", "node." + nodeName, clock);
+        felix.putObject("spec").put("defaultEndpointToHostAction", "Return");
+        return felix;
+    }
+
+    // ------------------------------------------------------------------------------------------------ claims
+
+    static byte[] claim(String nodeName) {
+        return bytes(JSON.createObjectNode().put("node", nodeName));
+    }
+
+    /** The node named by a claim value; empty if the value is not a claim. */
+    static Optional<String> claimHolder(byte[] value) {
+        try {
+            JsonNode json = JSON.readTree(value);
+            return json != null && json.path("node").isTextual() ? Optional.of(json.path("node").asText())
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+}

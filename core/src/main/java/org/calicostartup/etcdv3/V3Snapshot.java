@@ -1,0 +1,27 @@
+package org.calicostartup.etcdv3;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything one startup read, at one etcd revision.
+ *
+ * @param claims the IP claim keys that were read, present or not
+ * @param nodes  all nodes, when the read included them (first registration or an address change)
+ */
+record V3Snapshot(long revision, Optional<Stored> ownNode, Map<String, Stored> claims, List<Stored> pools,
+        Optional<Stored> clusterInformation, Optional<Stored> felixDefault, Optional<Stored> felixNode,
+        Optional<List<Stored>> nodes) {
+
+    /** A key as read. {@code modRevision} 0 with an empty value means the key did not exist. */
+    record Stored(String key, byte[] value, long modRevision) {
+        static Stored absent(String key) {
+            return new Stored(key, new byte[0], 0);
+        }
+
+        boolean present() {
+            return modRevision != 0;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.calicostartup.node;
+
+import java.util.Optional;
+import org.calicostartup.StartupException;
+import org.calicostartup.autodetect.AutodetectionMethod;
+import org.calicostartup.autodetect.DetectedAddress;
+import org.calicostartup.autodetect.IpAutodetector;
+import org.calicostartup.config.AddressSetting;
+import org.calicostartup.config.NodeSettings;
+import org.calicostartup.net.CidrAddress;
+import org.calicostartup.net.IpFamily;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The addresses this host offers, found locally before anything is read from the datastore, so that the datastore
+ * read can already include their IP claims. With {@code IP} unset, IPv4 is detected speculatively: it is used only
+ * if the stored node has no IPv4 address, and a failure matters only then.
+ */
+public record Candidates(Candidate ipv4, Candidate ipv6) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Candidates.class);
+
+    /** One family's candidate: an address, or the reason there is none. */
+    public record Candidate(Optional<CidrAddress> address, Optional<StartupException> failure) {
+        static final Candidate NONE = new Candidate(Optional.empty(), Optional.empty());
+
+        static Candidate of(CidrAddress address) {
+            return new Candidate(Optional.of(address), Optional.empty());
+        }
+
+        static Candidate failed(StartupException failure) {
+            return new Candidate(Optional.empty(), Optional.of(failure));
+        }
+    }
+
+    public Candidate of(IpFamily family) {
+        return family == IpFamily.V4 ? ipv4 : ipv6;
+    }
+
+    /** Detects or takes from the environment each family's address, as far as the settings ask for one. */
+    public static Candidates find(NodeSettings node, IpAutodetector detector) {
+        if (!node.configuresNetworking()) {
+            return new Candidates(Candidate.NONE, Candidate.NONE);
+        }
+        return new Candidates(candidate(node.ipv4(), node.ipv4Method(), IpFamily.V4, detector),
+                candidate(node.ipv6(), node.ipv6Method(), IpFamily.V6, detector));
+    }
+
+    private static Candidate candidate(AddressSetting setting, AutodetectionMethod method, IpFamily family,
+            IpAutodetector detector) {
+        switch (setting.mode()) {
+            case FIXED:
+                return Candidate.of(fromEnvironment(setting, family, detector));
+            case AUTODETECT:
+                return detect(method, family, detector);
+            case KEEP:
+                return family == IpFamily.V4 ? detect(method, family, detector) : Candidate.NONE;
+            default:
+                return Candidate.NONE;
+        }
+    }
+
+    private static Candidate detect(AutodetectionMethod method, IpFamily family, IpAutodetector detector) {
+        try {
+            return Candidate.of(detector.detect(method, family).address());
+        } catch (StartupException e) {
+            return Candidate.failed(e);
+        }
+    }
+
+    /** calico-node's handling of a literal IP/IP6, including v3.18's prefix borrowing and its validation log. */
+    private static CidrAddress fromEnvironment(AddressSetting setting, IpFamily family, IpAutodetector detector) {
+        CidrAddress address = setting.address().orElseThrow();
+        String variable = family == IpFamily.V4 ? "IP" : "IP6";
+        LOG.info("Using {} address from environment: {}={}", family, variable, setting.prefixGiven()
+                ? address.toString() : address.ip());
+        Optional<DetectedAddress> local;
+        try {
+            local = detector.findLocal(address.address());
+        } catch (StartupException e) {
+            local = Optional.empty();
+        }
+        if (local.isPresent()) {
+            LOG.info("{} address {} discovered on interface {}", family, address.ip(), local.get().interfaceName());
+            if (!setting.prefixGiven() && family == IpFamily.V4) {
+                LOG.info("Including CIDR information from host interface: {}", local.get().address());
+                return local.get().address();
+            }
+        } else {
+            LOG.warn("Unable to confirm {} address {} is assigned to this host", family, address.ip());
+        }
+        return address;
+    }
+}

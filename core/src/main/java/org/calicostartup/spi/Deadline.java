@@ -1,0 +1,48 @@
+package org.calicostartup.spi;
+
+import java.time.Duration;
+import org.calicostartup.StartupException;
+
+/** The whole startup's deadline; every call into the datastore gets the smaller of its own timeout and what is left. */
+public final class Deadline {
+
+    private final long startNanos;
+    private final long deadlineNanos;
+    private final Duration total;
+
+    private Deadline(Duration total) {
+        this.total = total;
+        this.startNanos = System.nanoTime();
+        this.deadlineNanos = startNanos + total.toNanos();
+    }
+
+    public static Deadline after(Duration total) {
+        return new Deadline(total);
+    }
+
+    public Duration remaining() {
+        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+
+    public Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    public boolean expired() {
+        return deadlineNanos - System.nanoTime() <= 0;
+    }
+
+    /** The timeout for one call: {@code perCall}, or less if the startup deadline is nearer. */
+    public Duration forCall(Duration perCall, String what) {
+        Duration remaining = remaining();
+        if (remaining.isZero()) {
+            throw new StartupException(StartupException.Reason.DATASTORE_UNAVAILABLE, "The startup deadline of "
+                    + total.toMillis() + " ms (CALICO_STARTUP_TIMEOUT) passed before " + what);
+        }
+        return remaining.compareTo(perCall) < 0 ? remaining : perCall;
+    }
+
+    public Duration total() {
+        return total;
+    }
+}

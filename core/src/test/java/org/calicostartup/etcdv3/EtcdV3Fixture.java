@@ -1,0 +1,182 @@
+package org.calicostartup.etcdv3;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.calicostartup.NodeStartup;
+import org.calicostartup.StartupMode;
+import org.calicostartup.StartupReport;
+import org.calicostartup.autodetect.HostInterface;
+import org.calicostartup.autodetect.InterfaceSource;
+import org.calicostartup.config.NodeNameResolver;
+import org.calicostartup.config.StartupConfig;
+import org.calicostartup.testing.EtcdCluster;
+
+/**
+ * Test access to a real etcd: seeding data exactly as Calico stores it, reading it back, and running startups with
+ * made-up host interfaces. Every call has a deadline.
+ */
+final class EtcdV3Fixture implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private final EtcdCluster etcd;
+    private final Path tmp;
+    private final Client client;
+    private final KV kv;
+
+    EtcdV3Fixture(EtcdCluster etcd, Path tmp) {
+        this.etcd = etcd;
+        this.tmp = tmp;
+        var builder = Client.builder().endpoints(etcd.clientUris().toArray(new java.net.URI[0]))
+                .maxInboundMessageSize(256 * 1024 * 1024);
+        etcd.tls().ifPresent(t -> {
+            try {
+                builder.sslContext(io.grpc.netty.GrpcSslContexts.forClient().trustManager(t.caCertFile().toFile())
+                        .keyManager(t.clientCertFile().toFile(), t.clientKeyFile().toFile()).build())
+                        .authority("127.0.0.1");
+            } catch (javax.net.ssl.SSLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        this.client = builder.build();
+        this.kv = client.getKVClient();
+    }
+
+    /** A host with loopback and one NIC holding {@code addresses}. */
+    static InterfaceSource host(String... addresses) {
+        return () -> List.of(HostInterface.of("lo", "127.0.0.1/8", "::1/128"), HostInterface.of("eth0", addresses));
+    }
+
+    /** calico-node environment for this etcd, node {@code name}, IPv6 pools off unless asked, plus extras. */
+    Map<String, String> env(String name, String... extra) {
+        Map<String, String> env = new HashMap<>(etcd.environment());
+        env.put("NODENAME", name);
+        env.put("CALICO_NODENAME_FILE", tmp.resolve(name + ".nodename").toString());
+        env.put("FELIX_IPV6SUPPORT", "false");
+        env.put("IP", "autodetect");
+        for (int i = 0; i < extra.length; i += 2) {
+            env.put(extra[i], extra[i + 1]);
+        }
+        return env;
+    }
+
+    StartupReport start(Map<String, String> env, InterfaceSource host) {
+        return start(env, host, StartupMode.FAST);
+    }
+
+    StartupReport start(Map<String, String> env, InterfaceSource host, StartupMode mode) {
+        StartupConfig config = StartupConfig.fromEnvironment(env, new NodeNameResolver(() -> "unused"));
+        return NodeStartup.builder(config).interfaces(host).reachProbe(d -> {
+            throw new java.io.IOException("no routes in tests");
+        }).mode(mode).build().run();
+    }
+
+    // ------------------------------------------------------------------------------------------------ data
+
+    void put(String key, String value) {
+        await(kv.put(bytes(key), bytes(value)));
+    }
+
+    void putJson(String key, JsonNode value) {
+        put(key, value.toString());
+    }
+
+    Optional<String> get(String key) {
+        return await(kv.get(bytes(key))).getKvs().stream().findFirst()
+                .map(kv -> kv.getValue().toString(StandardCharsets.UTF_8));
+    }
+
+    JsonNode json(String key) {
+        try {
+            return JSON.readTree(get(key).orElseThrow(() -> new AssertionError("no key " + key)));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(key + " is not JSON", e);
+        }
+    }
+
+    long modRevision(String key) {
+        return await(kv.get(bytes(key))).getKvs().stream().findFirst().map(KeyValue::getModRevision).orElse(0L);
+    }
+
+    /** Every key under /calico with its value, sorted: a picture of the whole datastore. */
+    TreeMap<String, String> dump() {
+        TreeMap<String, String> all = new TreeMap<>();
+        for (KeyValue kv : await(kv.get(bytes("/calico"), GetOption.builder().isPrefix(true).build())).getKvs()) {
+            all.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
+        }
+        return all;
+    }
+
+    void clear() {
+        await(kv.delete(bytes("/calico"), DeleteOption.builder().isPrefix(true).build()));
+    }
+
+    /** Writes {@code count} Calico v3 nodes of about {@code bytesEach} bytes, 256 requests in flight at a time. */
+    void seedNodes(int count, int bytesEach) {
+        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = "seed-" + i;
+            String value = calicoNode(name, "172.16." + (i / 250) + "." + (i % 250 + 1) + "/16", bytesEach);
+            inFlight.add(kv.put(bytes(V3Keys.node(name)), bytes(value)));
+            if (inFlight.size() == 256) {
+                inFlight.forEach(EtcdV3Fixture::await);
+                inFlight.clear();
+            }
+        }
+        inFlight.forEach(EtcdV3Fixture::await);
+    }
+
+    /** A node as calico-node v3 writes it, padded with labels to about {@code bytes} bytes. */
+    static String calicoNode(String name, String ipv4, int bytes) {
+        StringBuilder labels = new StringBuilder();
+        int i = 0;
+        String base = "{\"kind\":\"Node\",\"apiVersion\":\"projectcalico.org/v3\",\"metadata\":{\"name\":\"" + name
+                + "\",\"uid\":\"0d9f1a2c-65a0-11e8-9c4e-fa163e4b2d01\",\"creationTimestamp\":\"2018-06-01T10:00:01Z\","
+                + "\"labels\":{";
+        while (base.length() + labels.length() < bytes - 200) {
+            labels.append(i == 0 ? "" : ",").append("\"example.com/label-").append(i).append("\":\"value-")
+                    .append(i).append("\"");
+            i++;
+        }
+        return base + labels + "}},\"spec\":{\"bgp\":{\"ipv4Address\":\"" + ipv4 + "\"},\"orchRefs\":[{\"nodeName\":\""
+                + name + "\",\"orchestrator\":\"k8s\"}]},\"status\":{}}";
+    }
+
+    static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
+    }
+
+    static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("etcd call failed", e);
+        }
+    }
+
+    Client client() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

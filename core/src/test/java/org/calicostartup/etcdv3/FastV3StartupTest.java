@@ -1,0 +1,264 @@
+package org.calicostartup.etcdv3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.calicostartup.StartupException;
+import org.calicostartup.StartupReport;
+import org.calicostartup.testing.EtcdCluster;
+import org.calicostartup.testing.EtcdExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Conformance of the fast etcd v3 startup against a real etcd pre-loaded with Calico-format data. */
+class FastV3StartupTest {
+
+    @RegisterExtension
+    static final EtcdExtension ETCD = EtcdExtension.single();
+
+    @TempDir
+    static Path tmp;
+
+    static EtcdV3Fixture etcd;
+
+    @BeforeAll
+    static void connect() {
+        etcd = new EtcdV3Fixture(ETCD.cluster(), tmp);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        etcd.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        etcd.clear();
+    }
+
+    @Test
+    void registersANewNodeWithEverythingCalicoWouldWrite() throws Exception {
+        StartupReport report = etcd.start(etcd.env("node-a", "CALICO_K8S_NODE_REF", "node-a", "AS", "64513"),
+                EtcdV3Fixture.host("10.0.0.11/24"));
+
+        assertTrue(report.nodeCreated());
+        assertTrue(report.conflictCheckRan());
+        assertEquals(2, report.io().roundTrips(), report.summary());
+        assertEquals(0, report.retries());
+        assertEquals("10.0.0.11/24", report.after().ipv4().orElseThrow().toString());
+
+        JsonNode node = etcd.json(V3Keys.node("node-a"));
+        assertEquals("Node", node.path("kind").asText());
+        assertEquals("projectcalico.org/v3", node.path("apiVersion").asText());
+        assertEquals("node-a", node.path("metadata").path("name").asText());
+        assertTrue(node.path("metadata").path("uid").asText().matches("[0-9a-f-]{36}"));
+        assertTrue(node.path("metadata").path("creationTimestamp").asText()
+                .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"));
+        assertFalse(node.path("metadata").has("resourceVersion"));
+        assertEquals(EtcdV3Fixture.JSON.readTree("{\"bgp\":{\"asNumber\":64513,\"ipv4Address\":\"10.0.0.11/24\"},"
+                + "\"orchRefs\":[{\"nodeName\":\"node-a\",\"orchestrator\":\"k8s\"}]}"), node.path("spec"));
+        assertEquals(EtcdV3Fixture.JSON.readTree("{}"), node.path("status"));
+
+        JsonNode pool = etcd.json(V3Keys.pool("default-ipv4-ippool"));
+        assertEquals("IPPool", pool.path("kind").asText());
+        assertEquals("{\"cidr\":\"192.168.0.0/16\",\"vxlanMode\":\"Never\",\"ipipMode\":\"Never\",\"natOutgoing\":true,"
+                + "\"blockSize\":26,\"nodeSelector\":\"all()\"}", pool.path("spec").toString());
+        JsonNode info = etcd.json(V3Keys.CLUSTER_INFORMATION).path("spec");
+        assertTrue(info.path("clusterGUID").asText().matches("[0-9a-f]{32}"), info.toString());
+        assertTrue(info.path("datastoreReady").asBoolean());
+        assertEquals("{\"logSeverityScreen\":\"Info\",\"reportingInterval\":\"0s\"}",
+                etcd.json(V3Keys.FELIX_DEFAULT).path("spec").toString());
+        assertEquals("{\"defaultEndpointToHostAction\":\"Return\"}",
+                etcd.json(V3Keys.felixNode("node-a")).path("spec").toString());
+        assertEquals("{\"node\":\"node-a\"}", etcd.get(V3Keys.CLAIMS + "ipv4/10.0.0.11").orElseThrow());
+        assertEquals("node-a", Files.readString(tmp.resolve("node-a.nodename")));
+        assertTrue(report.created().contains(V3Keys.pool("default-ipv4-ippool")), report.created().toString());
+    }
+
+    @Test
+    void aRestartWithTheSameAddressReadsNoOtherNodeAndKeepsEverything() {
+        etcd.seedNodes(50, 600);
+        etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
+        TreeMap<String, String> before = etcd.dump();
+
+        StartupReport restart = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
+
+        assertFalse(restart.nodeCreated());
+        assertFalse(restart.conflictCheckRan());
+        assertEquals(2, restart.io().roundTrips());
+        assertTrue(restart.io().keysRead() < 10, "no node list on a restart: " + restart.summary());
+        TreeMap<String, String> after = etcd.dump();
+        assertEquals(before.keySet(), after.keySet());
+        assertEquals(before.get(V3Keys.node("node-a")), after.get(V3Keys.node("node-a")));
+    }
+
+    @Test
+    void anAddressChangeChecksConflictsMovesTheClaimAndKeepsThePrefix() {
+        etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
+
+        StartupReport moved = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.1.7/16"));
+
+        assertTrue(moved.conflictCheckRan());
+        assertEquals(2, moved.io().roundTrips());
+        assertEquals("10.0.1.7/16", etcd.json(V3Keys.node("node-a")).path("spec").path("bgp").path("ipv4Address")
+                .asText());
+        assertTrue(etcd.get(V3Keys.CLAIMS + "ipv4/10.0.0.11").isEmpty(), "old claim released");
+        assertEquals("{\"node\":\"node-a\"}", etcd.get(V3Keys.CLAIMS + "ipv4/10.0.1.7").orElseThrow());
+    }
+
+    @Test
+    void aConflictWithACalicoNodeFailsAndWritesNothing() {
+        etcd.put(V3Keys.node("other"), EtcdV3Fixture.calicoNode("other", "10.0.0.11/24", 400));
+        TreeMap<String, String> before = etcd.dump();
+
+        StartupException e = assertThrows(StartupException.class,
+                () -> etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24")));
+
+        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason());
+        assertEquals("Calico node 'other' is already using the IPv4 address 10.0.0.11.", e.getMessage());
+        assertEquals(before, etcd.dump());
+    }
+
+    @Test
+    void anExistingNodeThatAutodetectsAConflictingAddressClearsItAsCalicoDoes() {
+        etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.5/24"));
+        etcd.put(V3Keys.node("other"), EtcdV3Fixture.calicoNode("other", "10.0.0.11/24", 400));
+
+        StartupException e = assertThrows(StartupException.class,
+                () -> etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24")));
+
+        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason());
+        assertFalse(etcd.json(V3Keys.node("node-a")).path("spec").path("bgp").has("ipv4Address"));
+        assertTrue(etcd.get(V3Keys.CLAIMS + "ipv4/10.0.0.5").isEmpty(), "claim of the cleared address released");
+        assertTrue(etcd.get(V3Keys.CLAIMS + "ipv4/10.0.0.11").isEmpty());
+    }
+
+    @Test
+    void ipNoneKeepsTheStoredAddressAndNeedsOne() {
+        etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
+        StartupReport report = etcd.start(etcd.env("node-a", "IP", "none"), EtcdV3Fixture.host("10.9.9.9/24"));
+        assertEquals("10.0.0.11/24", report.after().ipv4().orElseThrow().toString());
+        assertFalse(report.conflictCheckRan());
+
+        StartupException e = assertThrows(StartupException.class,
+                () -> etcd.start(etcd.env("node-b", "IP", "none"), EtcdV3Fixture.host("10.0.0.12/24")));
+        assertEquals("No IPv4 or IPv6 addresses configured or detected, required for Calico networking",
+                e.getMessage());
+        assertTrue(etcd.get(V3Keys.node("node-b")).isEmpty());
+    }
+
+    @Test
+    void ipv6AddressAndDefaultPools() {
+        StartupReport report = etcd.start(etcd.env("node-6", "IP6", "autodetect", "FELIX_IPV6SUPPORT", "true",
+                "CALICO_IPV6POOL_CIDR", "fd80:24e2:f998:72d6::/64"), EtcdV3Fixture.host("10.0.0.11/24", "fd00::11/64"));
+        assertEquals("fd00::11/64", report.after().ipv6().orElseThrow().toString());
+        JsonNode bgp = etcd.json(V3Keys.node("node-6")).path("spec").path("bgp");
+        assertEquals("fd00::11/64", bgp.path("ipv6Address").asText());
+        assertEquals("{\"node\":\"node-6\"}", etcd.get(V3Keys.CLAIMS + "ipv6/fd00::11").orElseThrow());
+        if (Files.isDirectory(Path.of("/proc/sys/net/ipv6"))) {
+            assertEquals("{\"cidr\":\"fd80:24e2:f998:72d6::/64\",\"vxlanMode\":\"Never\",\"ipipMode\":\"Never\","
+                    + "\"blockSize\":122,\"nodeSelector\":\"all()\"}",
+                    etcd.json(V3Keys.pool("default-ipv6-ippool")).path("spec").toString());
+        }
+    }
+
+    @Test
+    void existingPoolsAreLeftAloneAndNoDefaultPoolsCreatesNone() {
+        etcd.put(V3Keys.pool("my-pool"), "{\"kind\":\"IPPool\",\"apiVersion\":\"projectcalico.org/v3\",\"metadata\":"
+                + "{\"name\":\"my-pool\"},\"spec\":{\"cidr\":\"10.244.0.0/16\",\"ipipMode\":\"Always\","
+                + "\"natOutgoing\":true}}");
+        etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
+        assertTrue(etcd.get(V3Keys.pool("default-ipv4-ippool")).isEmpty());
+
+        etcd.clear();
+        etcd.start(etcd.env("node-a", "NO_DEFAULT_POOLS", "true"), EtcdV3Fixture.host("10.0.0.11/24"));
+        assertTrue(etcd.dump().keySet().stream().noneMatch(k -> k.startsWith(V3Keys.IPPOOLS)));
+    }
+
+    @Test
+    void ipipPoolEnablesIpipInFelix() {
+        etcd.start(etcd.env("node-a", "CALICO_IPV4POOL_IPIP", "Always", "CALICO_IPV4POOL_CIDR", "10.244.0.0/16"),
+                EtcdV3Fixture.host("10.0.0.11/24"));
+        assertEquals("Always", etcd.json(V3Keys.pool("default-ipv4-ippool")).path("spec").path("ipipMode").asText());
+        assertEquals("{\"logSeverityScreen\":\"Info\",\"ipipEnabled\":true,\"reportingInterval\":\"0s\"}",
+                etcd.json(V3Keys.FELIX_DEFAULT).path("spec").toString());
+    }
+
+    @Test
+    void fieldsThisLibraryDoesNotOwnArePreservedExactly() throws Exception {
+        String stored = "{\"kind\":\"Node\",\"apiVersion\":\"projectcalico.org/v3\",\"metadata\":{\"name\":\"node-a\","
+                + "\"uid\":\"u-1\",\"creationTimestamp\":\"2019-01-01T00:00:00Z\",\"resourceVersion\":\"77\","
+                + "\"labels\":{\"rack\":\"r1\"},\"annotations\":{\"note\":\"keep me\"}},"
+                + "\"spec\":{\"bgp\":{\"asNumber\":65001,\"ipv4Address\":\"10.0.0.11/24\","
+                + "\"ipv4IPIPTunnelAddr\":\"192.168.7.1\",\"routeReflectorClusterID\":\"1.2.3.4\"},"
+                + "\"ipv4VXLANTunnelAddr\":\"192.168.7.2\",\"vxlanTunnelMACAddr\":\"aa:bb:cc:dd:ee:ff\","
+                + "\"wireguard\":{\"interfaceIPv4Address\":\"10.9.0.1\"},\"futureField\":[1,{\"x\":null}]},"
+                + "\"status\":{\"podCIDRs\":[\"10.244.3.0/24\"]},\"somethingNew\":true}";
+        etcd.put(V3Keys.node("node-a"), stored);
+
+        etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.12/24"));
+
+        ObjectNode expected = (ObjectNode) EtcdV3Fixture.JSON.readTree(stored);
+        ((ObjectNode) expected.path("metadata")).remove("resourceVersion");
+        ((ObjectNode) expected.path("spec").path("bgp")).put("ipv4Address", "10.0.0.12/24");
+        assertEquals(expected, etcd.json(V3Keys.node("node-a")));
+    }
+
+    @Test
+    void malformedNeighboursAreSkippedNotFatal() {
+        etcd.put(V3Keys.node("truncated"), "{\"kind\":\"Node\",\"spec\":{\"bgp\":{\"ipv4Address\":\"10.0.0.11/2");
+        etcd.put(V3Keys.node("bad-ip"), EtcdV3Fixture.calicoNode("bad-ip", "10.0.0.300/24", 300));
+        etcd.put(V3Keys.node("wrong-kind"), "{\"kind\":\"IPPool\",\"spec\":{\"cidr\":\"10.0.0.0/8\"}}");
+        etcd.put(V3Keys.node("not-an-object"), "[1,2,3]");
+        etcd.put(V3Keys.node("ip-as-number"), "{\"kind\":\"Node\",\"spec\":{\"bgp\":{\"ipv4Address\":42}}}");
+        StartupReport report = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
+        assertTrue(report.conflictCheckRan());
+        assertTrue(report.conflicts().isEmpty());
+    }
+
+    @Test
+    void ourOwnMalformedNodeIsAnErrorAndIsLeftUntouched() {
+        String broken = "{\"kind\":\"Node\",\"spec\":{\"bgp\":";
+        etcd.put(V3Keys.node("node-a"), broken);
+        StartupException e = assertThrows(StartupException.class,
+                () -> etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24")));
+        assertEquals(StartupException.Reason.INVALID_STORED_DATA, e.reason());
+        assertTrue(e.getMessage().contains(V3Keys.node("node-a")), e.getMessage());
+        assertEquals(broken, etcd.get(V3Keys.node("node-a")).orElseThrow());
+        assertEquals(Map.of(V3Keys.node("node-a"), broken), etcd.dump());
+    }
+
+    @Test
+    void roundTripsDoNotGrowWithTheCluster() {
+        for (int size : new int[] {10, 2000}) {
+            etcd.clear();
+            etcd.seedNodes(size, 1000);
+            StartupReport first = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
+            assertEquals(2, first.io().roundTrips(), size + " nodes: " + first.summary());
+            assertTrue(first.io().keysRead() >= size, first.summary());
+            StartupReport restart = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
+            assertEquals(2, restart.io().roundTrips(), size + " nodes: " + restart.summary());
+        }
+    }
+
+    @Test
+    void tenThousandNodesOfOneKilobyteExceedJetcdsDefaultLimitAndStillWork(EtcdCluster cluster) {
+        etcd.seedNodes(10_000, 1000);
+        StartupReport report = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
+        assertTrue(report.io().bytesRead() > 4 * 1024 * 1024, report.summary());
+        assertEquals(2, report.io().roundTrips());
+        assertTrue(report.io().keysRead() >= 10_000, report.summary());
+    }
+}
