@@ -65,7 +65,10 @@ final class EtcdV3Connection implements AutoCloseable {
                 .connectTimeout(config.requestTimeout())
                 .retryMaxDuration(config.requestTimeout())
                 .keepaliveTime(Duration.ofSeconds(30))
-                .keepaliveTimeout(Duration.ofSeconds(10));
+                .keepaliveTimeout(Duration.ofSeconds(10))
+                // Fail an RPC as soon as its connection attempt fails (refused, TLS handshake) instead of queueing
+                // it until the deadline: the error then says why (jetcd#894).
+                .waitForReady(false);
         config.credentials().ifPresent(c -> builder.user(bytes(c.username())).password(bytes(c.password())));
         config.tls().ifPresent(tls -> builder.sslContext(sslContext(tls))
                 .authority(config.endpoints().get(0).getHost()));
@@ -180,8 +183,12 @@ final class EtcdV3Connection implements AutoCloseable {
         String prefix = reason == Reason.UNAUTHORIZED ? "etcd at " + config.endpointList() + " refused "
                 + (config.credentials().isPresent() ? "user " + config.credentials().get().username()
                         : "the client") + " (unauthorized) for " : "etcd at " + config.endpointList() + " failed ";
-        return new StartupException(reason, prefix + what + " after " + elapsed.toMillis() + " ms: " + message,
-                failure);
+        String hint = reason == Reason.DATASTORE_UNAVAILABLE && config.tls().isPresent()
+                && message.endsWith("io exception") ? " (with https:// endpoints this is usually a failed TLS "
+                        + "handshake: check that ETCD_CA_CERT_FILE signed etcd's server certificate, that the "
+                        + "certificate is valid for the endpoint's host, and that etcd accepts ETCD_CERT_FILE)" : "";
+        return new StartupException(reason, prefix + what + " after " + elapsed.toMillis() + " ms: " + message
+                + hint, failure);
     }
 
     static ByteSequence bytes(String text) {
@@ -192,13 +199,17 @@ final class EtcdV3Connection implements AutoCloseable {
         return ByteSequence.from(raw);
     }
 
+    /** Every distinct message along the cause chain, so the root cause (refused, handshake) is never lost. */
     private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        StringBuilder out = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (out.indexOf(message) < 0) {
+                out.append(out.length() == 0 ? "" : " <- ").append(message);
+            }
         }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return root == failure ? message : failure.getMessage() + " (" + message + ")";
+        return out.toString();
     }
 
     @Override

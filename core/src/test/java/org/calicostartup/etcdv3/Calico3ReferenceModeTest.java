@@ -1,0 +1,117 @@
+package org.calicostartup.etcdv3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.calicostartup.StartupException;
+import org.calicostartup.StartupMode;
+import org.calicostartup.StartupReport;
+import org.calicostartup.testing.EtcdExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** calico-node v3's own request sequence, and that both modes leave the same Calico data behind. */
+class Calico3ReferenceModeTest {
+
+    @RegisterExtension
+    static final EtcdExtension ETCD = EtcdExtension.single();
+
+    @TempDir
+    static Path tmp;
+
+    static EtcdV3Fixture etcd;
+
+    @BeforeAll
+    static void connect() {
+        etcd = new EtcdV3Fixture(ETCD.cluster(), tmp);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        etcd.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        etcd.clear();
+    }
+
+    @Test
+    void firstRegistrationOnAnEmptyClusterTakesThirteenSequentialRequests() {
+        StartupReport report = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"),
+                StartupMode.CALICO_REFERENCE);
+        // get node, list nodes, get+create ClusterInformation, create node, list pools, re-list + create the v4
+        // pool, get ClusterInformation, get+create Felix default, get+create Felix node.<name>
+        assertEquals(13, report.io().requests(), report.summary());
+        assertEquals(13, report.io().roundTrips());
+    }
+
+    @Test
+    void aRestartWithTheSameAddressTakesSix() {
+        etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"), StartupMode.CALICO_REFERENCE);
+        StartupReport restart = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"),
+                StartupMode.CALICO_REFERENCE);
+        // get node, update node, list pools, get ClusterInformation, get Felix default, get Felix node
+        assertEquals(6, restart.io().requests(), restart.summary());
+    }
+
+    @Test
+    void anAddressChangeAddsOneListWhateverTheClusterSize() {
+        etcd.seedNodes(300, 800);
+        etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"), StartupMode.CALICO_REFERENCE);
+        StartupReport moved = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.12/24"),
+                StartupMode.CALICO_REFERENCE);
+        assertEquals(7, moved.io().requests(), moved.summary());
+        assertEquals(301, moved.io().keysRead() - 5, moved.summary());
+    }
+
+    @Test
+    void conflictsFailTheSameWay() {
+        etcd.put(V3Keys.node("other"), EtcdV3Fixture.calicoNode("other", "10.0.0.11/24", 400));
+        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-a"),
+                EtcdV3Fixture.host("10.0.0.11/24"), StartupMode.CALICO_REFERENCE));
+        assertEquals("Calico node 'other' is already using the IPv4 address 10.0.0.11.", e.getMessage());
+    }
+
+    @Test
+    void bothModesWriteTheSameCalicoData() {
+        Map<String, String> env = etcd.env("node-a", "CALICO_K8S_NODE_REF", "k8s-a", "AS", "65000",
+                "CALICO_IPV4POOL_IPIP", "CrossSubnet", "CLUSTER_TYPE", "k8s,bgp");
+        etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24"), StartupMode.CALICO_REFERENCE);
+        TreeMap<String, JsonNode> reference = comparable(etcd.dump());
+        etcd.clear();
+        etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24"), StartupMode.FAST);
+        TreeMap<String, JsonNode> fast = comparable(etcd.dump());
+        fast.remove(V3Keys.CLAIMS + "ipv4/10.0.0.11");
+        assertEquals(reference, fast);
+    }
+
+    /** Calico resources with the fields that differ by nature (uid, timestamps, GUID) blanked. */
+    private static TreeMap<String, JsonNode> comparable(Map<String, String> dump) {
+        return dump.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> {
+            try {
+                ObjectNode json = (ObjectNode) EtcdV3Fixture.JSON.readTree(e.getValue());
+                if (json.get("metadata") instanceof ObjectNode metadata) {
+                    metadata.put("uid", "-");
+                    metadata.put("creationTimestamp", "-");
+                }
+                if (json.path("spec").has("clusterGUID")) {
+                    ((ObjectNode) json.get("spec")).put("clusterGUID", "-");
+                }
+                return json;
+            } catch (java.io.IOException ex) {
+                throw new AssertionError(ex);
+            }
+        }, (a, b) -> a, TreeMap::new));
+    }
+}
