@@ -59,7 +59,9 @@ final class EnvironmentParser {
                 env.exactlyTrue("WAIT_FOR_DATASTORE"), nodenameFile,
                 duration("CALICO_STARTUP_TIMEOUT", StartupConfig.DEFAULT_STARTUP_TIMEOUT, false),
                 logLevel(), env.exactlyTrue("CALICO_DISABLE_FILE_LOGGING"),
-                duration("AUTODETECT_POLL_INTERVAL", StartupConfig.DEFAULT_AUTODETECT_POLL_INTERVAL, true));
+                duration("AUTODETECT_POLL_INTERVAL", StartupConfig.DEFAULT_AUTODETECT_POLL_INTERVAL, true),
+                env.get("CALICO_STARTUP_ENV_FILE").filter(f -> !f.isEmpty()).map(Path::of)
+                        .orElse(StartupConfig.DEFAULT_STARTUP_ENV_FILE));
     }
 
     // ---------------------------------------------------------------------------------------------- datastore

@@ -17,16 +17,20 @@ import java.util.Objects;
  * @param startupTimeout    deadline of the whole startup ({@code CALICO_STARTUP_TIMEOUT}, a calico-startup addition)
  * @param logLevel          {@code CALICO_STARTUP_LOGLEVEL}, a logrus level name in lower case
  * @param autodetectPollInterval {@code AUTODETECT_POLL_INTERVAL}, kept for agents that re-run autodetection
+ * @param startupEnvFile    where the etcd v2 (Calico 2.6) startup writes {@code export NODENAME=<name>}
+ *                          ({@code CALICO_STARTUP_ENV_FILE}, a calico-startup addition; calico-node writes
+ *                          {@code startup.env} in its working directory)
  */
 public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSettings ipv4Pool,
         PoolSettings ipv6Pool, boolean noDefaultPools, boolean ipv6Supported, List<String> clusterType,
         boolean waitForDatastore, Path nodenameFile, Duration startupTimeout, String logLevel,
-        boolean disableFileLogging, Duration autodetectPollInterval) {
+        boolean disableFileLogging, Duration autodetectPollInterval, Path startupEnvFile) {
 
     public static final Path DEFAULT_NODENAME_FILE = Path.of("/var/lib/calico/nodename");
     /** Below the ~60 s a default calico-node liveness probe allows. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(50);
     public static final Duration DEFAULT_AUTODETECT_POLL_INTERVAL = Duration.ofSeconds(60);
+    public static final Path DEFAULT_STARTUP_ENV_FILE = Path.of("startup.env");
 
     public StartupConfig {
         Objects.requireNonNull(datastore, "datastore");
@@ -38,6 +42,7 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
         Objects.requireNonNull(startupTimeout, "startupTimeout");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(autodetectPollInterval, "autodetectPollInterval");
+        Objects.requireNonNull(startupEnvFile, "startupEnvFile");
     }
 
     /**

@@ -37,7 +37,27 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
         return ipv4Changed || ipv6Changed;
     }
 
+    /** Whose rules: calico-node 2.6 (etcd v2) or v3. */
+    public enum Rules {
+        /**
+         * calico-node 2.6: a failed autodetection keeps an existing address; the change test compares IPs only
+         * (prefix ignored), and an IPv6 address counts as changed only when one is set.
+         */
+        CALICO_2_6,
+        /**
+         * calico-node v3.2+: a failed autodetection clears the address and fails; {@code ip/prefix} compared as
+         * strings; no address at all is an error (v3.17+).
+         */
+        CALICO_3
+    }
+
+    /** calico-node v3's rules. */
     public static AddressResolution resolve(NodeSettings settings, StoredAddresses stored, Candidates candidates) {
+        return resolve(settings, stored, candidates, Rules.CALICO_3);
+    }
+
+    public static AddressResolution resolve(NodeSettings settings, StoredAddresses stored, Candidates candidates,
+            Rules rules) {
         if (!settings.configuresNetworking()) {
             return new AddressResolution(stored, false, false, Optional.empty(), false);
         }
@@ -60,6 +80,10 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
             }
             StartupException cause = candidate.failure().orElseGet(() ->
                     new StartupException(StartupException.Reason.AUTODETECTION, "no candidate address"));
+            if (rules == Rules.CALICO_2_6 && old.isPresent()) {
+                LOG.warn("Autodetection of {} address failed, keeping existing value: {}", family, old.get());
+                continue;
+            }
             LOG.warn(String.format(AUTODETECT_FAILED, family));
             if (failure.isEmpty()) {
                 failure = Optional.of(new StartupException(StartupException.Reason.AUTODETECTION,
@@ -71,13 +95,21 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
                 clear = true;
             }
         }
-        if (failure.isEmpty() && result.ipv4().isEmpty() && result.ipv6().isEmpty()) {
+        if (rules == Rules.CALICO_3 && failure.isEmpty() && result.ipv4().isEmpty() && result.ipv6().isEmpty()) {
             LOG.warn("No IPv4 or IPv6 addresses configured or detected, required for Calico networking");
             failure = Optional.of(new StartupException(StartupException.Reason.AUTODETECTION,
                     "No IPv4 or IPv6 addresses configured or detected, required for Calico networking"));
         }
-        boolean v4Changed = !result.ipv4().equals(stored.ipv4());
-        boolean v6Changed = !result.ipv6().equals(stored.ipv6());
+        boolean v4Changed;
+        boolean v6Changed;
+        if (rules == Rules.CALICO_3) {
+            v4Changed = !result.ipv4().equals(stored.ipv4());
+            v6Changed = !result.ipv6().equals(stored.ipv6());
+        } else {
+            v4Changed = stored.ipv4().isEmpty() || !sameIp(result.ipv4(), stored.ipv4());
+            v6Changed = (stored.ipv6().isEmpty() && result.ipv6().isPresent())
+                    || (stored.ipv6().isPresent() && !sameIp(result.ipv6(), stored.ipv6()));
+        }
         if (failure.isEmpty()) {
             if (v4Changed) {
                 LOG.info("Node IPv4 changed, will check for conflicts");
@@ -86,5 +118,9 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
             }
         }
         return new AddressResolution(result, v4Changed, v6Changed, failure, clear);
+    }
+
+    private static boolean sameIp(Optional<CidrAddress> a, Optional<CidrAddress> b) {
+        return a.map(CidrAddress::address).equals(b.map(CidrAddress::address));
     }
 }

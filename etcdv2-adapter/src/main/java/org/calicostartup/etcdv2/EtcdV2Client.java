@@ -1,0 +1,301 @@
+package org.calicostartup.etcdv2;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.calicostartup.StartupException;
+import org.calicostartup.StartupException.Reason;
+import org.calicostartup.config.DatastoreConfig;
+import org.calicostartup.spi.Deadline;
+import org.calicostartup.spi.IoStats;
+
+/**
+ * etcd's v2 keys API over the JDK {@link HttpClient}: kept-alive connections, HTTP/2 where a TLS server offers it,
+ * client certificates from PEM files, basic auth, failover to the next endpoint when one cannot be connected to, a
+ * deadline on every request, and at most {@link #MAX_IN_FLIGHT} requests in flight.
+ */
+final class EtcdV2Client implements AutoCloseable {
+
+    static final int MAX_IN_FLIGHT = 16;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DatastoreConfig config;
+    private final HttpClient http;
+    private final Optional<String> authorization;
+    private final ExecutorService workers;
+    private final AtomicInteger preferred = new AtomicInteger();
+
+    EtcdV2Client(DatastoreConfig config) {
+        this.config = config;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(config.requestTimeout());
+        if (config.tls().isPresent()) {
+            builder.sslContext(PemTls.context(config.tls().get())).version(HttpClient.Version.HTTP_2);
+        } else {
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
+        this.http = builder.build();
+        this.authorization = config.credentials().map(c -> "Basic " + Base64.getEncoder().encodeToString(
+                (c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8)));
+        this.workers = Executors.newFixedThreadPool(MAX_IN_FLIGHT, runnable -> {
+            Thread thread = new Thread(runnable, "etcdv2-client");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    DatastoreConfig config() {
+        return config;
+    }
+
+    /** One request to the v2 keys API. */
+    record Request(String method, String key, Map<String, String> query, Optional<String> value) {
+
+        static Request get(String key, boolean recursive, boolean sorted) {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("quorum", "true");
+            query.put("recursive", Boolean.toString(recursive));
+            query.put("sorted", Boolean.toString(sorted));
+            return new Request("GET", key, query, Optional.empty());
+        }
+
+        static Request put(String key, String value, Map<String, String> conditions) {
+            return new Request("PUT", key, conditions, Optional.of(value));
+        }
+
+        static Request createDir(String key) {
+            return new Request("PUT", key, Map.of("dir", "true", "prevExist", "false"), Optional.empty());
+        }
+
+        static Request delete(String key, Map<String, String> conditions) {
+            return new Request("DELETE", key, conditions, Optional.empty());
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + key + (query.isEmpty() ? "" : "?" + query);
+        }
+    }
+
+    /** An answer: the node on success, or etcd's error code (100 not found, 101 compare failed, 105 exists ...). */
+    record Response(int status, Optional<JsonNode> node, int errorCode, String message, long bytes) {
+        boolean ok() {
+            return status / 100 == 2;
+        }
+
+        boolean notFound() {
+            return errorCode == 100;
+        }
+
+        /** 101 compare failed or 105 already exists: a condition did not hold. */
+        boolean conditionFailed() {
+            return errorCode == 101 || errorCode == 105;
+        }
+    }
+
+    /** Requests made on behalf of one startup, bounded by its deadline and counted in its statistics. */
+    Session session(IoStats stats, Deadline deadline) {
+        return new Session(stats, deadline);
+    }
+
+    final class Session {
+        private final IoStats stats;
+        private final Deadline deadline;
+
+        private Session(IoStats stats, Deadline deadline) {
+            this.stats = stats;
+            this.deadline = deadline;
+        }
+
+        Response one(String what, Request request) {
+            return batch(what, List.of(request)).get(0);
+        }
+
+        /** Sends all requests concurrently and waits for every answer: one round trip. */
+        List<Response> batch(String what, List<Request> requests) {
+            if (requests.isEmpty()) {
+                return List.of();
+            }
+            Duration timeout = deadline.forCall(config.requestTimeout(), what);
+            long deadlineNanos = System.nanoTime() + timeout.toNanos();
+            stats.roundTrip(requests.size());
+            List<Future<Response>> futures = new ArrayList<>();
+            for (Request request : requests) {
+                futures.add(workers.submit(() -> send(request, timeout)));
+            }
+            List<Response> responses = new ArrayList<>(requests.size());
+            try {
+                for (int i = 0; i < futures.size(); i++) {
+                    long left = Math.max(1, deadlineNanos - System.nanoTime());
+                    Response response = futures.get(i).get(left, TimeUnit.NANOSECONDS);
+                    if (request(requests, i).method().equals("GET")) {
+                        stats.read(response.bytes(), response.node().map(EtcdV2Client::countLeaves).orElse(0));
+                    }
+                    responses.add(response);
+                }
+            } catch (TimeoutException e) {
+                futures.forEach(f -> f.cancel(true));
+                throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "No answer from etcd at "
+                        + config.endpointList() + " to " + what + " within " + timeout.toMillis() + " ms", e);
+            } catch (InterruptedException e) {
+                futures.forEach(f -> f.cancel(true));
+                Thread.currentThread().interrupt();
+                throw new StartupException(Reason.INTERNAL, "Interrupted while waiting for etcd (" + what + ")", e);
+            } catch (ExecutionException e) {
+                futures.forEach(f -> f.cancel(true));
+                if (e.getCause() instanceof StartupException startup) {
+                    throw new StartupException(startup.reason(), startup.getMessage() + " (" + what + ")", startup);
+                }
+                throw new StartupException(Reason.INTERNAL, "etcd request failed (" + what + "): " + e.getCause(),
+                        e.getCause());
+            }
+            return responses;
+        }
+
+        private Request request(List<Request> requests, int i) {
+            return requests.get(i);
+        }
+    }
+
+    /** Sends to the preferred endpoint, moving on to the next one only when a connection cannot be made. */
+    private Response send(Request request, Duration timeout) {
+        List<URI> endpoints = config.endpoints();
+        int start = preferred.get();
+        List<String> failures = new ArrayList<>();
+        for (int attempt = 0; attempt < endpoints.size(); attempt++) {
+            int index = (start + attempt) % endpoints.size();
+            URI endpoint = endpoints.get(index);
+            try {
+                HttpResponse<byte[]> response = http.send(build(endpoint, request, timeout),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                preferred.set(index);
+                return parse(endpoint, request, response);
+            } catch (ConnectException | HttpConnectTimeoutException e) {
+                failures.add(endpoint + ": " + describe(e));
+            } catch (java.net.http.HttpTimeoutException e) {
+                throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "No answer from etcd at " + endpoint
+                        + " to " + request + " within " + timeout.toMillis() + " ms", e);
+            } catch (IOException e) {
+                if (e.getCause() instanceof ConnectException || e instanceof javax.net.ssl.SSLException) {
+                    failures.add(endpoint + ": " + describe(e));
+                    continue;
+                }
+                throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "etcd at " + endpoint + " failed "
+                        + request + ": " + describe(e), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StartupException(Reason.INTERNAL, "Interrupted while waiting for etcd", e);
+            }
+        }
+        throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "Cannot connect to any etcd endpoint ("
+                + String.join("; ", failures) + ")");
+    }
+
+    private HttpRequest build(URI endpoint, Request request, Duration timeout) {
+        StringBuilder path = new StringBuilder("/v2/keys");
+        for (String segment : request.key().split("/")) {
+            if (!segment.isEmpty()) {
+                path.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20")
+                        .replace("%3A", ":"));
+            }
+        }
+        if (request.key().endsWith("/")) {
+            path.append('/');
+        }
+        String query = form(request.query());
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(endpoint.toString() + path
+                + (query.isEmpty() ? "" : "?" + query))).timeout(timeout);
+        authorization.ifPresent(a -> builder.header("Authorization", a));
+        HttpRequest.BodyPublisher body = request.value().map(v -> HttpRequest.BodyPublishers.ofString(
+                form(Map.of("value", v)))).orElse(HttpRequest.BodyPublishers.noBody());
+        if (request.value().isPresent()) {
+            builder.header("Content-Type", "application/x-www-form-urlencoded");
+        }
+        return builder.method(request.method(), body).build();
+    }
+
+    private Response parse(URI endpoint, Request request, HttpResponse<byte[]> response) {
+        JsonNode json;
+        try {
+            json = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "etcd at " + endpoint + " answered " + request
+                    + " with HTTP " + response.statusCode() + " and a body that is not JSON", e);
+        }
+        int status = response.statusCode();
+        if (status == 401 || status == 403 || json.path("errorCode").asInt() == 110) {
+            throw new StartupException(Reason.UNAUTHORIZED, "etcd at " + endpoint + " refused "
+                    + config.credentials().map(c -> "user " + c.username()).orElse("the client (no ETCD_USERNAME)")
+                    + " (unauthorized) for " + request + ": " + json.path("message").asText(json.toString()));
+        }
+        if (status >= 500) {
+            throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "etcd at " + endpoint + " failed " + request
+                    + " with HTTP " + status + ": " + json.path("message").asText() + " "
+                    + json.path("cause").asText());
+        }
+        if (status / 100 != 2 && !json.has("errorCode")) {
+            throw new StartupException(Reason.INTERNAL, "etcd at " + endpoint + " answered " + request + " with HTTP "
+                    + status + ": " + json);
+        }
+        return new Response(status, Optional.ofNullable(json.get("node")), json.path("errorCode").asInt(0),
+                json.path("message").asText(""), response.body().length);
+    }
+
+    private static int countLeaves(JsonNode node) {
+        if (!node.path("dir").asBoolean(false)) {
+            return 1;
+        }
+        int count = 0;
+        for (JsonNode child : node.path("nodes")) {
+            count += countLeaves(child);
+        }
+        return count;
+    }
+
+    private static String form(Map<String, String> values) {
+        StringBuilder out = new StringBuilder();
+        values.forEach((k, v) -> out.append(out.length() == 0 ? "" : "&").append(k).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return out.toString();
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (out.indexOf(message) < 0) {
+                out.append(out.length() == 0 ? "" : " <- ").append(message);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}

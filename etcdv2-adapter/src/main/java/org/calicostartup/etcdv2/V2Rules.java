@@ -1,0 +1,116 @@
+package org.calicostartup.etcdv2;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.calicostartup.StartupException;
+import org.calicostartup.StartupException.Reason;
+import org.calicostartup.config.AddressSetting;
+import org.calicostartup.config.NodeSettings;
+import org.calicostartup.net.CidrAddress;
+import org.calicostartup.node.AddressResolution;
+import org.calicostartup.node.ConflictCheck;
+import org.calicostartup.node.StoredAddresses;
+import org.calicostartup.spi.StartupContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** calico-node 2.6.12's decisions (reference a.3–a.5), shared by the fast and the reference mode. */
+final class V2Rules {
+
+    private static final Logger LOG = LoggerFactory.getLogger(V2Rules.class);
+
+    private V2Rules() {
+    }
+
+    /** This node as stored: whether it exists, its addresses and AS number. */
+    record OwnNode(boolean exists, StoredAddresses addresses, OptionalLong asNumber) {
+    }
+
+    /** What to write. */
+    record Decision(StoredAddresses before, StoredAddresses after, boolean checkRuns, OptionalLong asNumber) {
+    }
+
+    /** {@code IP=none} does not exist in calico-node 2.6; refuse it before any I/O rather than guess. */
+    static void rejectUnsupported(NodeSettings settings) {
+        for (String variable : new String[] {"IP", "IP6"}) {
+            AddressSetting setting = variable.equals("IP") ? settings.ipv4() : settings.ipv6();
+            if (setting.mode() == AddressSetting.Mode.NONE) {
+                throw new StartupException(Reason.CONFIGURATION, "Invalid value for " + variable + ": \"none\" is not "
+                        + "supported with DATASTORE_TYPE=etcdv2 (calico-node 2.6 does not support it; accepted: "
+                        + "empty, \"autodetect\" or an address)");
+            }
+        }
+    }
+
+    static OwnNode own(String name, boolean exists, Map<String, String> bgp) {
+        try {
+            return new OwnNode(exists, V2Layout.addresses(bgp), V2Layout.asNumber(bgp));
+        } catch (V2Layout.MalformedException e) {
+            throw new StartupException(Reason.INVALID_STORED_DATA, "The stored node " + V2Layout.bgpHost(name)
+                    + " cannot be read: " + e.getMessage() + ". It was left untouched; fix or delete it.");
+        }
+    }
+
+    static Decision decide(StartupContext context, OwnNode own) {
+        NodeSettings settings = context.config().node();
+        if (!own.exists()) {
+            LOG.info("Building new node resource Name={}", context.nodeName());
+        }
+        AddressResolution resolution = AddressResolution.resolve(settings, own.addresses(), context.candidates(),
+                AddressResolution.Rules.CALICO_2_6);
+        if (resolution.failure().isPresent()) {
+            throw resolution.failure().get();
+        }
+        OptionalLong asNumber = own.asNumber();
+        if (settings.configuresNetworking()) {
+            if (settings.asNumber().isPresent()) {
+                asNumber = settings.asNumber();
+                LOG.info("Using AS number specified in environment (AS={})", asNumber.getAsLong());
+            } else if (asNumber.isPresent()) {
+                LOG.info("Using AS number {} configured in node resource", asNumber.getAsLong());
+            } else {
+                LOG.info("No AS number configured on node resource, using global value");
+            }
+        }
+        boolean checkRuns = resolution.changed() && !settings.disableNodeIpCheck() && settings.configuresNetworking();
+        return new Decision(own.addresses(), resolution.addresses(), checkRuns, asNumber);
+    }
+
+    /**
+     * The conflict check over every host listed under {@code /calico/v1/host}, with addresses from the BGP tree;
+     * a host whose BGP keys cannot be read is skipped with a warning naming the key.
+     */
+    static List<ConflictCheck.Conflict> conflicts(String name, StoredAddresses ours, Collection<String> hosts,
+            Map<String, Map<String, String>> bgp) {
+        List<ConflictCheck.ListedNode> listed = new ArrayList<>();
+        for (String host : hosts) {
+            try {
+                StoredAddresses addresses = V2Layout.addresses(bgp.getOrDefault(host, Map.of()));
+                listed.add(new ConflictCheck.ListedNode(host, addresses.ipv4().map(CidrAddress::address),
+                        addresses.ipv6().map(CidrAddress::address)));
+            } catch (V2Layout.MalformedException e) {
+                LOG.warn("Skipping node {} with malformed BGP data: {}", V2Layout.bgpHost(host), e.getMessage());
+            }
+        }
+        return ConflictCheck.find(name, ours, listed);
+    }
+
+    static StartupException conflictFailure(List<ConflictCheck.Conflict> conflicts) {
+        LOG.warn("Terminating");
+        return new StartupException(Reason.IP_CONFLICT, String.join(" ",
+                conflicts.stream().map(ConflictCheck.Conflict::message).toList()));
+    }
+
+    /** The IP a listed host's BGP keys give it, for deciding whether a claim is stale. */
+    static java.util.Optional<InetAddress> ipOf(Map<String, String> bgp, org.calicostartup.net.IpFamily family) {
+        try {
+            return V2Layout.addresses(bgp).of(family).map(CidrAddress::address);
+        } catch (V2Layout.MalformedException e) {
+            return java.util.Optional.empty();
+        }
+    }
+}
