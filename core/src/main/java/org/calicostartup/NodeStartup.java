@@ -45,6 +45,7 @@ public final class NodeStartup {
     private final IpAutodetector autodetector;
     private final Clock clock;
     private final Optional<Datastore> datastore;
+    private final IoStats stats;
 
     private NodeStartup(Builder builder) {
         this.config = builder.config;
@@ -52,6 +53,7 @@ public final class NodeStartup {
         this.autodetector = new IpAutodetector(builder.interfaces, builder.reachProbe);
         this.clock = builder.clock;
         this.datastore = Optional.ofNullable(builder.datastore);
+        this.stats = builder.stats;
     }
 
     public static Builder builder(StartupConfig config) {
@@ -62,7 +64,6 @@ public final class NodeStartup {
     public StartupReport run() {
         Deadline deadline = Deadline.after(config.startupTimeout());
         PhaseTimer timer = new PhaseTimer();
-        IoStats stats = new IoStats();
         String name = config.node().name().value();
         LOG.info("Starting node {} on {} at {} ({} mode, deadline {} s)", name, config.datastore().type().envValue(),
                 config.datastore().endpointList(), mode, config.startupTimeout().toSeconds());
@@ -110,6 +111,11 @@ public final class NodeStartup {
         }
     }
 
+    /** Opens the datastore {@code config} names, through its {@link DatastoreProvider}. */
+    public static Datastore openDatastore(org.calicostartup.config.DatastoreConfig config) {
+        return provider(config.type()).open(config);
+    }
+
     private static DatastoreProvider provider(DatastoreType type) {
         for (DatastoreProvider provider : ServiceLoader.load(DatastoreProvider.class)) {
             if (provider.type() == type) {
@@ -138,6 +144,7 @@ public final class NodeStartup {
         private ReachProbe reachProbe = ReachProbe.UDP_CONNECT;
         private Clock clock = Clock.systemUTC();
         private Datastore datastore;
+        private IoStats stats = new IoStats();
 
         private Builder(StartupConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -167,6 +174,15 @@ public final class NodeStartup {
         /** Use this datastore (kept open afterwards) instead of opening one for the configured type. */
         public Builder datastore(Datastore datastore) {
             this.datastore = Objects.requireNonNull(datastore, "datastore");
+            return this;
+        }
+
+        /**
+         * Counters to use, so a caller can watch progress while the startup runs (a health endpoint, a progress
+         * line); the report still carries only what this run did if the counters start fresh.
+         */
+        public Builder ioStats(IoStats stats) {
+            this.stats = Objects.requireNonNull(stats, "stats");
             return this;
         }
 

@@ -36,8 +36,11 @@ public record StartupReport(String nodeName, DatastoreType datastore, StartupMod
 
     /** A one-line summary for logs. */
     public String summary() {
-        return String.format("node %s %s (%s) in %d ms: %d round trips, %d requests, %d keys / %d bytes read, %d "
-                + "retries", nodeName, nodeCreated ? "created" : "updated", after, elapsed.toMillis(),
+        StringBuilder times = new StringBuilder();
+        phases.forEach((phase, time) -> times.append(times.length() == 0 ? "" : ", ").append(phase).append(' ')
+                .append(time.toMillis()).append(" ms"));
+        return String.format("node %s %s (%s) in %d ms (%s): %d round trips, %d requests, %d keys / %d bytes read, "
+                + "%d retries", nodeName, nodeCreated ? "created" : "updated", after, elapsed.toMillis(), times,
                 io.roundTrips(), io.requests(), io.keysRead(), io.bytesRead(), retries);
     }
 }

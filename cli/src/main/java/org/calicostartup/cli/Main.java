@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/calico-startup}: the runnable agent. */
 @Command(name = "calico-startup", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "calico-node's node startup for etcd, in a constant number of round trips.",
-        subcommands = {ShowConfigCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, DiagnoseCommand.class, ShowConfigCommand.class})
 public final class Main implements Runnable {
 
     static {
@@ -25,12 +25,16 @@ public final class Main implements Runnable {
         CommandLine commandLine = new CommandLine(new Main(), new EnvironmentFactory(env));
         commandLine.setExecutionExceptionHandler((exception, line, parsed) -> {
             if (exception instanceof StartupException e) {
+                org.slf4j.LoggerFactory.getLogger(Main.class).error("{}", e.getMessage());
                 line.getErr().println("ERROR: " + e.getMessage());
                 return ExitCodes.of(e.reason());
             }
             throw exception;
         });
         commandLine.setExitCodeExceptionMapper(e -> ExitCodes.OTHER);
+        commandLine.registerConverter(org.calicostartup.StartupMode.class,
+                value -> org.calicostartup.StartupMode.valueOf(value.toUpperCase(java.util.Locale.ROOT)
+                        .replace('-', '_')));
         return commandLine.execute(args);
     }
 
@@ -45,6 +49,12 @@ public final class Main implements Runnable {
         public <K> K create(Class<K> type) throws Exception {
             if (type == ShowConfigCommand.class) {
                 return type.cast(new ShowConfigCommand(env));
+            }
+            if (type == RunCommand.class) {
+                return type.cast(new RunCommand(env));
+            }
+            if (type == DiagnoseCommand.class) {
+                return type.cast(new DiagnoseCommand(env));
             }
             return CommandLine.defaultFactory().create(type);
         }

@@ -126,13 +126,21 @@ final class EtcdV3Connection implements AutoCloseable {
             return response;
         }
 
+        /** How many keys a prefix holds, without reading them. */
+        long count(String what, String prefix) {
+            return call(what, () -> kv.get(bytes(prefix), GetOption.builder().isPrefix(true).withCountOnly(true)
+                    .build())).getCount();
+        }
+
         private <T> T call(String what, Supplier<CompletableFuture<T>> request) {
             Duration timeout = deadline.forCall(config.requestTimeout(), what);
             long start = System.nanoTime();
             CompletableFuture<T> future = request.get();
             stats.roundTrip(1);
             try {
-                return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                T result = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                stats.progress();
+                return result;
             } catch (TimeoutException e) {
                 future.cancel(true);
                 throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "No answer from etcd at "

@@ -38,6 +38,19 @@ public final class EtcdV3Datastore implements Datastore {
     }
 
     @Override
+    public ClusterSurvey survey(int samples, org.calicostartup.spi.Deadline deadline) {
+        EtcdV3Connection.Session session = connection.session(new org.calicostartup.spi.IoStats(), deadline);
+        session.get("connect", V3Keys.CLUSTER_INFORMATION, false);
+        java.util.List<java.time.Duration> times = new java.util.ArrayList<>();
+        for (int i = 0; i < samples; i++) {
+            long start = System.nanoTime();
+            session.get("measure the round-trip time", V3Keys.CLUSTER_INFORMATION, false);
+            times.add(java.time.Duration.ofNanos(System.nanoTime() - start));
+        }
+        return new ClusterSurvey(times, session.count("count the nodes", V3Keys.NODES));
+    }
+
+    @Override
     public void close() {
         connection.close();
     }

@@ -12,6 +12,25 @@ public interface Datastore extends AutoCloseable {
     /** Performs the startup; throws {@link org.calicostartup.StartupException} on failure. */
     StartupReport start(StartupContext context);
 
+    /**
+     * Read-only look at the cluster for {@code diagnose}: {@code samples} sequential round trips of a tiny read,
+     * timed, and the number of nodes. Writes nothing.
+     */
+    ClusterSurvey survey(int samples, Deadline deadline);
+
+    /** What {@link #survey} found. */
+    record ClusterSurvey(java.util.List<java.time.Duration> roundTrips, long nodes) {
+        public ClusterSurvey {
+            roundTrips = java.util.List.copyOf(roundTrips);
+        }
+
+        /** The median round-trip time. */
+        public java.time.Duration medianRoundTrip() {
+            java.util.List<java.time.Duration> sorted = roundTrips.stream().sorted().toList();
+            return sorted.get(sorted.size() / 2);
+        }
+    }
+
     @Override
     void close();
 }

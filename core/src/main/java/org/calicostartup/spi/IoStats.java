@@ -13,6 +13,8 @@ public final class IoStats {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong keysRead = new AtomicLong();
+    private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
+    private final AtomicLong completed = new AtomicLong();
 
     /** One batch of {@code requests} requests sent together and awaited together. */
     public void roundTrip(int requestCount) {
@@ -23,6 +25,22 @@ public final class IoStats {
     public void read(long bytes, long keys) {
         bytesRead.addAndGet(bytes);
         keysRead.addAndGet(keys);
+    }
+
+    /** A response arrived: the startup is making progress (what a liveness probe wants to know). */
+    public void progress() {
+        completed.incrementAndGet();
+        lastProgressNanos.set(System.nanoTime());
+    }
+
+    /** Requests answered so far. */
+    public long completed() {
+        return completed.get();
+    }
+
+    /** Time since the last answer from the datastore (or since these statistics were created). */
+    public java.time.Duration sinceProgress() {
+        return java.time.Duration.ofNanos(System.nanoTime() - lastProgressNanos.get());
     }
 
     public Counts snapshot() {

@@ -149,6 +149,7 @@ final class EtcdV2Client implements AutoCloseable {
                 for (int i = 0; i < futures.size(); i++) {
                     long left = Math.max(1, deadlineNanos - System.nanoTime());
                     Response response = futures.get(i).get(left, TimeUnit.NANOSECONDS);
+                    stats.progress();
                     if (request(requests, i).method().equals("GET")) {
                         stats.read(response.bytes(), response.node().map(EtcdV2Client::countLeaves).orElse(0));
                     }

@@ -30,6 +30,21 @@ public final class EtcdV2Datastore implements Datastore {
     }
 
     @Override
+    public ClusterSurvey survey(int samples, org.calicostartup.spi.Deadline deadline) {
+        EtcdV2Client.Session session = client.session(new org.calicostartup.spi.IoStats(), deadline);
+        session.one("connect", EtcdV2Client.Request.get(V2Layout.READY, false, false));
+        java.util.List<java.time.Duration> times = new java.util.ArrayList<>();
+        for (int i = 0; i < samples; i++) {
+            long start = System.nanoTime();
+            session.one("measure the round-trip time", EtcdV2Client.Request.get(V2Layout.READY, false, false));
+            times.add(java.time.Duration.ofNanos(System.nanoTime() - start));
+        }
+        long hosts = V2Tree.children(session.one("count the nodes",
+                EtcdV2Client.Request.get(V2Layout.HOSTS, false, false))).size();
+        return new ClusterSurvey(times, hosts);
+    }
+
+    @Override
     public void close() {
         client.close();
     }
