@@ -1,0 +1,141 @@
+package org.calicostartup.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.calicostartup.NodeStartup;
+import org.calicostartup.StartupReport;
+import org.calicostartup.config.DatastoreType;
+import org.calicostartup.config.NodeNameResolver;
+import org.calicostartup.config.StartupConfig;
+import org.calicostartup.spi.Datastore;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A fleet restart: {@code agents} registered nodes start again at the same moment (same addresses), each with
+ * its own connection, against one etcd holding {@code clusterSize} other nodes {@code rttMillis} away. One
+ * operation is the whole fleet; reported next to its time are the total requests and bytes etcd served and the
+ * p50/p99 of the individual startup times.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 1)
+@Measurement(iterations = 2)
+@Fork(1)
+public class FleetRestartBenchmark {
+
+    @Param({"calico26", "fastV2", "calico3", "fastV3"})
+    public String mode;
+
+    @Param({"50", "200"})
+    public int agents;
+
+    @Param({"500"})
+    public int clusterSize;
+
+    @Param({"50"})
+    public int rttMillis;
+
+    private BenchCluster cluster;
+    private DatastoreType type;
+    private final List<Datastore> datastores = new ArrayList<>();
+    private ExecutorService pool;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        type = BenchCluster.datastoreType(mode);
+        cluster = new BenchCluster(type, clusterSize, rttMillis);
+        pool = Executors.newFixedThreadPool(agents);
+        for (int i = 0; i < agents; i++) {
+            datastores.add(cluster.openDatastore(type));
+        }
+        // The fleet registers once, straight to etcd and with calico-startup (the same data either way).
+        try (Datastore direct = cluster.openDirectDatastore(type)) {
+            for (int i = 0; i < agents; i++) {
+                String name = "agent-" + i;
+                NodeStartup.builder(StartupConfig.fromEnvironment(cluster.directEnv(type, name),
+                        new NodeNameResolver(() -> name))).datastore(direct)
+                        .interfaces(BenchCluster.host(BenchCluster.address(i))).build().run();
+            }
+        }
+    }
+
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Fleet {
+        public long requests;
+        public long bytesRead;
+        public long p50Millis;
+        public long p99Millis;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            requests = 0;
+            bytesRead = 0;
+            p50Millis = 0;
+            p99Millis = 0;
+        }
+    }
+
+    @Benchmark
+    public int restartAll(Fleet fleet) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<StartupReport>> futures = new ArrayList<>();
+        for (int i = 0; i < agents; i++) {
+            int agent = i;
+            futures.add(pool.submit(() -> {
+                go.await();
+                return start(agent);
+            }));
+        }
+        go.countDown();
+        List<Duration> times = new ArrayList<>();
+        for (Future<StartupReport> future : futures) {
+            StartupReport report = future.get(4, TimeUnit.HOURS);
+            times.add(report.elapsed());
+            fleet.requests += report.io().requests();
+            fleet.bytesRead += report.io().bytesRead();
+        }
+        times.sort(null);
+        fleet.p50Millis = times.get(times.size() / 2).toMillis();
+        fleet.p99Millis = times.get(Math.min(times.size() - 1, (int) Math.ceil(times.size() * 0.99) - 1)).toMillis();
+        return times.size();
+    }
+
+    private StartupReport start(int agent) {
+        String name = "agent-" + agent;
+        StartupConfig config = StartupConfig.fromEnvironment(cluster.env(type, name), new NodeNameResolver(() -> name));
+        return NodeStartup.builder(config).mode(BenchCluster.startupMode(mode)).datastore(datastores.get(agent))
+                .interfaces(BenchCluster.host(BenchCluster.address(agent))).build().run();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        datastores.forEach(Datastore::close);
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+}

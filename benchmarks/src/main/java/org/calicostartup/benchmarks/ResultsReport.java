@@ -1,0 +1,163 @@
+package org.calicostartup.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Turns a JMH JSON result of {@link StartupBenchmark} (and {@link FleetRestartBenchmark}) into
+ * {@code startup.png} (startup time against cluster size, log scales, one line per mode and RTT) and
+ * {@code results.md} (the tables, with round trips next to every time and the combinations that were skipped).
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar org.calicostartup.benchmarks.ResultsReport RESULT.json OUT_DIR "machine"</pre>
+ */
+public final class ResultsReport {
+
+    private static final List<String> MODES = List.of("calico26", "fastV2", "calico3", "fastV3");
+
+    private ResultsReport() {
+    }
+
+    record Point(String mode, int clusterSize, int rttMillis, double millis, double roundTrips, double requests,
+            double bytesRead) {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 2) {
+            System.err.println("usage: ResultsReport RESULT.json OUT_DIR [machine description]");
+            System.exit(2);
+        }
+        JsonNode results = new ObjectMapper().readTree(Path.of(args[0]).toFile());
+        Path out = Path.of(args[1]);
+        Files.createDirectories(out);
+        String machine = args.length > 2 ? args[2] : "";
+        List<Point> points = new ArrayList<>();
+        List<JsonNode> fleet = new ArrayList<>();
+        int budget = 0;
+        for (JsonNode result : results) {
+            String benchmark = result.path("benchmark").asText();
+            JsonNode params = result.path("params");
+            if (benchmark.endsWith("FleetRestartBenchmark.restartAll")) {
+                fleet.add(result);
+                continue;
+            }
+            if (!benchmark.endsWith("StartupBenchmark.startup")) {
+                continue;
+            }
+            budget = params.path("budgetSeconds").asInt();
+            JsonNode secondary = result.path("secondaryMetrics");
+            points.add(new Point(params.path("mode").asText(), params.path("clusterSize").asInt(),
+                    params.path("rttMillis").asInt(), result.path("primaryMetric").path("score").asDouble(),
+                    secondary.path("roundTrips").path("score").asDouble(),
+                    secondary.path("requests").path("score").asDouble(),
+                    secondary.path("bytesRead").path("score").asDouble()));
+        }
+        chart(points, out.resolve("startup.png"), machine);
+        Files.writeString(out.resolve("results.md"), markdown(points, fleet, budget, machine));
+        System.out.println("wrote " + out.resolve("startup.png") + " and " + out.resolve("results.md"));
+    }
+
+    private static void chart(List<Point> points, Path png, String machine) throws IOException {
+        XYChart chart = new XYChartBuilder().width(1000).height(640)
+                .title("Node startup time vs cluster size (after connect)" + (machine.isEmpty() ? "" : " — " + machine))
+                .xAxisTitle("existing nodes (0 drawn at 1)").yAxisTitle("startup time, ms").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+        Map<String, List<Point>> series = new LinkedHashMap<>();
+        for (String mode : MODES) {
+            for (int rtt : new TreeSet<>(points.stream().map(Point::rttMillis).toList())) {
+                List<Point> line = points.stream().filter(p -> p.mode().equals(mode) && p.rttMillis() == rtt)
+                        .sorted(java.util.Comparator.comparingInt(Point::clusterSize)).toList();
+                if (!line.isEmpty()) {
+                    series.put(mode + " @ " + rtt + " ms", line);
+                }
+            }
+        }
+        for (Map.Entry<String, List<Point>> entry : series.entrySet()) {
+            XYSeries s = chart.addSeries(entry.getKey(),
+                    entry.getValue().stream().mapToDouble(p -> Math.max(1, p.clusterSize())).toArray(),
+                    entry.getValue().stream().mapToDouble(p -> Math.max(0.1, p.millis())).toArray());
+            s.setMarker(SeriesMarkers.CIRCLE);
+        }
+        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static String markdown(List<Point> points, List<JsonNode> fleet, int budget, String machine) {
+        StringBuilder md = new StringBuilder();
+        md.append("# StartupBenchmark results\n\n");
+        if (!machine.isEmpty()) {
+            md.append(machine).append("\n\n");
+        }
+        md.append("One node startup per operation (first registration, after the connection is up), JMH single-shot; ")
+                .append("each cell is `time (round trips)`; `–` was not part of this run; *skipped* cells were predicted (round trips × RTT) to ")
+                .append("exceed the budget of ").append(budget).append(" s per startup and were not run — the ")
+                .append("prediction is shown, it is not a measurement.\n\n");
+        TreeSet<Integer> sizes = new TreeSet<>(points.stream().map(Point::clusterSize).toList());
+        TreeSet<Integer> rtts = new TreeSet<>(points.stream().map(Point::rttMillis).toList());
+        sizes.addAll(List.of(0, 53, 500, 5000));
+        md.append("| mode | RTT |");
+        sizes.forEach(s -> md.append(' ').append(s).append(" nodes |"));
+        md.append("\n|---|---|");
+        sizes.forEach(s -> md.append("---|"));
+        md.append('\n');
+        for (int rtt : rtts) {
+            for (String mode : MODES) {
+                md.append("| ").append(mode).append(" | ").append(rtt).append(" ms |");
+                for (int size : sizes) {
+                    Point p = points.stream().filter(x -> x.mode().equals(mode) && x.rttMillis() == rtt
+                            && x.clusterSize() == size).findFirst().orElse(null);
+                    if (p != null) {
+                        md.append(' ').append(time(p.millis())).append(" (").append((long) p.roundTrips())
+                                .append(") |");
+                    } else {
+                        double predicted = BenchCluster.predictedRoundTrips(mode, size) * (double) Math.max(rtt, 2);
+                        md.append(predicted > budget * 1000.0 ? " *skipped: predicted " + time(predicted) + "* |"
+                                : " – |");
+                    }
+                }
+                md.append('\n');
+            }
+        }
+        md.append("\nRequests and bytes read per startup:\n\n| mode | RTT | nodes | requests | bytes read |\n|---|---|---|---|---|\n");
+        for (Point p : points) {
+            md.append("| ").append(p.mode()).append(" | ").append(p.rttMillis()).append(" ms | ").append(p.clusterSize())
+                    .append(" | ").append((long) p.requests()).append(" | ").append((long) p.bytesRead()).append(" |\n");
+        }
+        if (!fleet.isEmpty()) {
+            md.append("\n## FleetRestartBenchmark\n\nAll agents restart at once (same addresses), each on its own ")
+                    .append("connection; totals over the fleet.\n\n| mode | agents | nodes | RTT | fleet time | p50 | p99 | ")
+                    .append("requests | bytes read |\n|---|---|---|---|---|---|---|---|---|\n");
+            for (JsonNode r : fleet) {
+                JsonNode p = r.path("params");
+                JsonNode s = r.path("secondaryMetrics");
+                md.append("| ").append(p.path("mode").asText()).append(" | ").append(p.path("agents").asText())
+                        .append(" | ").append(p.path("clusterSize").asText()).append(" | ")
+                        .append(p.path("rttMillis").asText()).append(" ms | ")
+                        .append(time(r.path("primaryMetric").path("score").asDouble())).append(" | ")
+                        .append(time(s.path("p50Millis").path("score").asDouble())).append(" | ")
+                        .append(time(s.path("p99Millis").path("score").asDouble())).append(" | ")
+                        .append((long) s.path("requests").path("score").asDouble()).append(" | ")
+                        .append((long) s.path("bytesRead").path("score").asDouble()).append(" |\n");
+            }
+        }
+        return md.toString();
+    }
+
+    private static String time(double millis) {
+        return millis >= 10_000 ? String.format("%.1f s", millis / 1000) : millis >= 1000
+                ? String.format("%.2f s", millis / 1000) : String.format("%.0f ms", millis);
+    }
+}
