@@ -44,8 +44,8 @@ final class EnvironmentParser {
 
     StartupConfig parse() {
         DatastoreConfig datastore = datastore();
-        Path nodenameFile = env.get("CALICO_NODENAME_FILE").filter(f -> !f.isEmpty()).map(Path::of)
-                .orElse(StartupConfig.DEFAULT_NODENAME_FILE);
+        Path nodenameFile = env.get("CALICO_NODENAME_FILE").filter(f -> !f.isEmpty())
+                .map(f -> path("CALICO_NODENAME_FILE", f)).orElse(StartupConfig.DEFAULT_NODENAME_FILE);
         boolean noDefaultPools = env.get("NO_DEFAULT_POOLS", "").toLowerCase(Locale.ROOT).equals("true");
         if (noDefaultPools && (nonEmpty("CALICO_IPV4POOL_CIDR") || nonEmpty("CALICO_IPV6POOL_CIDR"))) {
             throw configuration("Invalid configuration with NO_DEFAULT_POOLS defined and CALICO_IPV4POOL_CIDR or "
@@ -60,8 +60,8 @@ final class EnvironmentParser {
                 duration("CALICO_STARTUP_TIMEOUT", StartupConfig.DEFAULT_STARTUP_TIMEOUT, false),
                 logLevel(), env.exactlyTrue("CALICO_DISABLE_FILE_LOGGING"),
                 duration("AUTODETECT_POLL_INTERVAL", StartupConfig.DEFAULT_AUTODETECT_POLL_INTERVAL, true),
-                env.get("CALICO_STARTUP_ENV_FILE").filter(f -> !f.isEmpty()).map(Path::of)
-                        .orElse(StartupConfig.DEFAULT_STARTUP_ENV_FILE));
+                env.get("CALICO_STARTUP_ENV_FILE").filter(f -> !f.isEmpty())
+                        .map(f -> path("CALICO_STARTUP_ENV_FILE", f)).orElse(StartupConfig.DEFAULT_STARTUP_ENV_FILE));
     }
 
     // ---------------------------------------------------------------------------------------------- datastore
@@ -164,7 +164,7 @@ final class EnvironmentParser {
 
     /** A TLS file must exist, be readable and hold a PEM block; it is named in the error when it does not. */
     private static Path pemFile(Variable var) {
-        Path path = Path.of(var.value());
+        Path path = path(var.name(), var.value());
         String problem;
         if (!Files.exists(path)) {
             problem = "does not exist";
@@ -342,6 +342,15 @@ final class EnvironmentParser {
         return GoDuration.parse(value).filter(d -> zeroAllowed || !d.isZero()).orElseThrow(() ->
                 StartupException.invalidValue(variable, value, GoDuration.ACCEPTED
                         + (zeroAllowed ? "" : ", greater than zero")));
+    }
+
+    /** A file path from a variable; one the operating system cannot name (e.g. with a NUL) is a named error. */
+    private static Path path(String variable, String value) {
+        try {
+            return Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw StartupException.invalidValue(variable, value, "a file path (" + e.getReason() + ")");
+        }
     }
 
     private boolean nonEmpty(String variable) {

@@ -79,6 +79,7 @@ final class EtcdV3Connection implements AutoCloseable {
         try {
             SslContextBuilder builder = GrpcSslContexts.forClient().trustManager(tls.caCertFile().toFile());
             if (tls.hasClientCertificate()) {
+                org.calicostartup.spi.PemKeys.pkcs8(tls.keyFile().orElseThrow());
                 builder.keyManager(tls.certFile().orElseThrow().toFile(), tls.keyFile().orElseThrow().toFile());
             }
             return builder.build();

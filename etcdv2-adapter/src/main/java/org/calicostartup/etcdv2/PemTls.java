@@ -2,7 +2,6 @@ package org.calicostartup.etcdv2;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -12,10 +11,7 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.Collection;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -24,9 +20,6 @@ import org.calicostartup.config.TlsFiles;
 
 /** An {@link SSLContext} from calico-node's PEM files, with the JDK only. Every error names the variable and file. */
 final class PemTls {
-
-    private static final Pattern PKCS8 =
-            Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
     private PemTls() {
     }
@@ -77,23 +70,7 @@ final class PemTls {
     }
 
     private static PrivateKey privateKey(Path file) {
-        String pem;
-        try {
-            pem = Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new StartupException(StartupException.Reason.CONFIGURATION, "The file " + file
-                    + " named by ETCD_KEY_FILE cannot be read: " + e, e);
-        }
-        Matcher matcher = PKCS8.matcher(pem);
-        if (!matcher.find()) {
-            String found = pem.contains("BEGIN RSA PRIVATE KEY") ? "a PKCS#1 RSA key"
-                    : pem.contains("BEGIN EC PRIVATE KEY") ? "a SEC1 EC key"
-                    : pem.contains("BEGIN ENCRYPTED PRIVATE KEY") ? "an encrypted key" : "no private key";
-            throw new StartupException(StartupException.Reason.CONFIGURATION, "The file " + file + " named by "
-                    + "ETCD_KEY_FILE holds " + found + "; an unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----) "
-                    + "is needed: convert it with openssl pkcs8 -topk8 -nocrypt -in " + file + " -out key.pem");
-        }
-        byte[] der = Base64.getMimeDecoder().decode(matcher.group(1));
+        byte[] der = org.calicostartup.spi.PemKeys.pkcs8(file);
         for (String algorithm : new String[] {"RSA", "EC", "Ed25519"}) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));

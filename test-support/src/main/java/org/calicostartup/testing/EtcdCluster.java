@@ -48,7 +48,7 @@ public final class EtcdCluster implements AutoCloseable {
         this.members = List.copyOf(members);
         this.tls = tls;
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
-        tls.ifPresent(t -> builder.sslContext(t.clientContext()));
+        tls.ifPresent(t -> builder.sslContext(t.clientContext(false)));
         this.http = builder.build();
     }
 
@@ -98,7 +98,10 @@ public final class EtcdCluster implements AutoCloseable {
         return env;
     }
 
-    /** An HTTP client that trusts this cluster (and presents the client certificate if it is TLS). */
+    /**
+     * An HTTP client that trusts this cluster's CA (and presents the client certificate if it is TLS); it does not
+     * verify host names, so a cluster started with deliberately wrong {@code serverNames} can still be managed.
+     */
     public HttpClient httpClient() {
         return http;
     }
@@ -188,6 +191,7 @@ public final class EtcdCluster implements AutoCloseable {
     public static final class Builder {
         private int members = 1;
         private boolean tls;
+        private String[] serverNames = {"127.0.0.1", "localhost"};
 
         private Builder() {
         }
@@ -203,6 +207,12 @@ public final class EtcdCluster implements AutoCloseable {
         /** Serve clients over TLS and require a client certificate signed by the generated CA. */
         public Builder tls(boolean enabled) {
             this.tls = enabled;
+            return this;
+        }
+
+        /** The names the server certificate is valid for (default 127.0.0.1 and localhost). */
+        public Builder serverNames(String... names) {
+            this.serverNames = names.clone();
             return this;
         }
 
@@ -234,8 +244,8 @@ public final class EtcdCluster implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create a temporary directory for etcd", e);
             }
-            Optional<TlsMaterial> material = tls ? Optional.of(TlsMaterial.generate(workDir.resolve("tls")))
-                    : Optional.empty();
+            Optional<TlsMaterial> material = tls ? Optional.of(TlsMaterial.generate(workDir.resolve("tls"),
+                    serverNames)) : Optional.empty();
             List<EtcdMember> list = new ArrayList<>();
             for (int i = 0; i < members; i++) {
                 list.add(new EtcdMember("m" + i, FreePorts.next(), FreePorts.next(), workDir, material));

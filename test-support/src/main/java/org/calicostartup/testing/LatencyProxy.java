@@ -46,7 +46,7 @@ public final class LatencyProxy implements AutoCloseable {
     private LatencyProxy(InetSocketAddress target, Duration roundTrip) throws IOException {
         this.target = Objects.requireNonNull(target, "target");
         setRoundTrip(roundTrip);
-        this.server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
         this.acceptor = new Thread(this::acceptLoop, "latency-proxy-accept-" + server.getLocalPort());
         this.acceptor.setDaemon(true);
         this.acceptor.start();

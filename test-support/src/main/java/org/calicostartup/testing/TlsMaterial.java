@@ -69,18 +69,29 @@ public final class TlsMaterial {
         this.clientPrivateKey = clientPrivateKey;
     }
 
-    /** Generates the material into {@code dir}. */
+    /** Generates the material into {@code dir}; the server certificate is valid for 127.0.0.1 and localhost. */
     public static TlsMaterial generate(Path dir) {
+        return generate(dir, "127.0.0.1", "localhost");
+    }
+
+    /**
+     * Generates the material with a server certificate valid only for {@code serverNames} (IP literals or DNS
+     * names), e.g. a name other than the one clients dial, to test host name verification.
+     */
+    public static TlsMaterial generate(Path dir, String... serverNames) {
         try {
             Files.createDirectories(dir);
             KeyPair caKeys = rsa();
             X509Certificate ca = sign(new X500Name("CN=calico-startup test CA " + SERIAL.get()), caKeys,
                     new X500Name("CN=calico-startup test CA " + SERIAL.get()), caKeys.getPrivate(), true, null, null);
             KeyPair serverKeys = rsa();
+            GeneralName[] names = new GeneralName[serverNames.length];
+            for (int i = 0; i < serverNames.length; i++) {
+                names[i] = new GeneralName(serverNames[i].matches("[0-9.:]+") ? GeneralName.iPAddress
+                        : GeneralName.dNSName, serverNames[i]);
+            }
             X509Certificate server = sign(new X500Name("CN=etcd"), serverKeys, issuer(ca), caKeys.getPrivate(), false,
-                    new GeneralNames(new GeneralName[] {
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                        new GeneralName(GeneralName.dNSName, "localhost")}),
+                    new GeneralNames(names),
                     new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth});
             KeyPair clientKeys = rsa();
             X509Certificate client = sign(new X500Name("CN=" + CLIENT_COMMON_NAME), clientKeys, issuer(ca),
@@ -119,6 +130,14 @@ public final class TlsMaterial {
 
     /** An SSLContext that trusts this CA and presents the client certificate. */
     public SSLContext clientContext() {
+        return clientContext(true);
+    }
+
+    /**
+     * As {@link #clientContext()}, optionally without host name verification: the harness's own health checks use
+     * that, so a member whose certificate is deliberately valid for another name can still be managed.
+     */
+    public SSLContext clientContext(boolean verifyHostname) {
         try {
             char[] password = "test".toCharArray();
             KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -132,10 +151,65 @@ public final class TlsMaterial {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
+            javax.net.ssl.TrustManager[] trustManagers = tmf.getTrustManagers();
+            if (!verifyHostname) {
+                trustManagers = new javax.net.ssl.TrustManager[] {
+                    new ChainOnlyTrustManager((javax.net.ssl.X509TrustManager) trustManagers[0])};
+            }
+            context.init(kmf.getKeyManagers(), trustManagers, new SecureRandom());
             return context;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build an SSLContext from " + caCert, e);
+        }
+    }
+
+    /** Checks the certificate chain against the CA but not the host name. */
+    private static final class ChainOnlyTrustManager extends javax.net.ssl.X509ExtendedTrustManager {
+        private final javax.net.ssl.X509TrustManager delegate;
+
+        ChainOnlyTrustManager(javax.net.ssl.X509TrustManager delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws java.security.cert.CertificateException {
+            delegate.checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+                throws java.security.cert.CertificateException {
+            delegate.checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            delegate.checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws java.security.cert.CertificateException {
+            delegate.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+                throws java.security.cert.CertificateException {
+            delegate.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            delegate.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return delegate.getAcceptedIssuers();
         }
     }
 
@@ -176,6 +250,16 @@ public final class TlsMaterial {
             writer.writeObject(object);
         }
         return out.toString();
+    }
+
+    /** Writes the client key again in the traditional PKCS#1 form ({@code BEGIN RSA PRIVATE KEY}). */
+    public Path writePkcs1ClientKey(Path file) {
+        try {
+            Files.writeString(file, pem(clientPrivateKey));
+            return file;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String pkcs8(PrivateKey key) throws IOException {
