@@ -17,7 +17,6 @@ import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
 import org.calicostartup.StartupMode;
 import org.calicostartup.StartupReport;
-import org.calicostartup.config.AddressSetting;
 import org.calicostartup.config.DatastoreType;
 import org.calicostartup.config.EncapsulationMode;
 import org.calicostartup.config.NodeSettings;
@@ -91,20 +90,12 @@ final class Calico3Startup {
         }
         Optional<StartupException> failAfter = resolution.failure();
         if (!conflicts.isEmpty()) {
-            StartupException conflict = new StartupException(Reason.IP_CONFLICT, String.join(" ",
-                    conflicts.stream().map(ConflictCheck.Conflict::message).toList()));
-            boolean cleared = false;
-            for (ConflictCheck.Conflict c : conflicts) {
-                AddressSetting setting = c.family() == IpFamily.V4 ? settings.ipv4() : settings.ipv6();
-                if (stored.isPresent() && setting.mode() == AddressSetting.Mode.AUTODETECT) {
-                    LOG.warn("Clearing out-of-date {} address from this node", c.family());
-                    after = after.with(c.family(), Optional.empty());
-                    cleared = true;
-                }
-            }
-            if (!cleared) {
+            StartupException conflict = V3Planner.conflictFailure(conflicts);
+            StoredAddresses cleared = V3Planner.clearConflicting(settings, stored.isPresent(), after, conflicts);
+            if (cleared.equals(after)) {
                 throw conflict;
             }
+            after = cleared;
             failAfter = Optional.of(conflict);
         }
         ObjectNode node = V3Resources.node(stored, name, settings.configuresNetworking(), after, settings.asNumber(),
@@ -139,19 +130,10 @@ final class Calico3Startup {
             LOG.info("Skipping IP pool configuration");
             return false;
         }
-        boolean v4 = false;
-        boolean v6 = false;
-        for (Stored pool : list(V3Keys.IPPOOLS)) {
-            try {
-                IpFamily family = V3Resources.poolFamily(V3Resources.parse(pool.value(), "IPPool"));
-                v4 |= family == IpFamily.V4;
-                v6 |= family == IpFamily.V6;
-            } catch (MalformedException e) {
-                LOG.warn("Skipping malformed IP pool {}: {}", pool.key(), e.getMessage());
-            }
-        }
+        java.util.Set<IpFamily> present = V3Planner.poolFamilies(list(V3Keys.IPPOOLS));
+        boolean v6 = present.contains(IpFamily.V6);
         boolean ipip = false;
-        if (!v4) {
+        if (!present.contains(IpFamily.V4)) {
             PoolSettings pool = config.ipv4Pool();
             list(V3Keys.IPPOOLS);
             if (pool.ipipMode() != EncapsulationMode.NEVER) {

@@ -91,21 +91,12 @@ final class V3Planner {
         StoredAddresses after = resolution.addresses();
         Optional<StartupException> failAfter = resolution.failure();
         if (!conflicts.isEmpty()) {
-            StartupException conflict = new StartupException(Reason.IP_CONFLICT, String.join(" ",
-                    conflicts.stream().map(Conflict::message).toList()));
-            boolean cleared = false;
-            for (Conflict c : conflicts) {
-                AddressSetting setting = c.family() == IpFamily.V4 ? settings.ipv4() : settings.ipv6();
-                if (stored.isPresent() && setting.mode() == AddressSetting.Mode.AUTODETECT
-                        && after.of(c.family()).isPresent()) {
-                    LOG.warn("Clearing out-of-date {} address from this node", c.family());
-                    after = after.with(c.family(), Optional.empty());
-                    cleared = true;
-                }
-            }
-            if (!cleared) {
+            StartupException conflict = conflictFailure(conflicts);
+            StoredAddresses cleared = clearConflicting(settings, stored.isPresent(), after, conflicts);
+            if (cleared.equals(after)) {
                 return new V3Plan.Fail(conflict);
             }
+            after = cleared;
             failAfter = Optional.of(conflict);
         }
 
@@ -226,18 +217,9 @@ final class V3Planner {
         if (config.noDefaultPools()) {
             LOG.info("Skipping IP pool configuration");
         } else {
-            boolean v4 = false;
-            boolean v6 = false;
-            for (Stored pool : snapshot.pools()) {
-                try {
-                    IpFamily family = V3Resources.poolFamily(V3Resources.parse(pool.value(), "IPPool"));
-                    v4 |= family == IpFamily.V4;
-                    v6 |= family == IpFamily.V6;
-                } catch (MalformedException e) {
-                    LOG.warn("Skipping malformed IP pool {}: {}", pool.key(), e.getMessage());
-                }
-            }
-            if (!v4) {
+            java.util.Set<IpFamily> present = poolFamilies(snapshot.pools());
+            boolean v6 = present.contains(IpFamily.V6);
+            if (!present.contains(IpFamily.V4)) {
                 PoolSettings pool = config.ipv4Pool();
                 createPool(V3Resources.DEFAULT_IPV4_POOL, pool, pool.cidr().orElse(PoolSettings.DEFAULT_IPV4_CIDR),
                         operations, shared);
@@ -306,6 +288,42 @@ final class V3Planner {
             LOG.warn("Leaving malformed {} {} untouched: {}", kind, stored.key(), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    static StartupException conflictFailure(List<Conflict> conflicts) {
+        return new StartupException(Reason.IP_CONFLICT, String.join(" ",
+                conflicts.stream().map(Conflict::message).toList()));
+    }
+
+    /**
+     * calico-node v3 on a conflict: a node that already existed and autodetects its address ({@code IP=autodetect})
+     * has the conflicting address cleared before it fails, so that the other node's restart is not blocked by it
+     * (calico#1589). Returns {@code after} unchanged when nothing is to be cleared.
+     */
+    static StoredAddresses clearConflicting(NodeSettings settings, boolean nodeExisted, StoredAddresses after,
+            List<Conflict> conflicts) {
+        StoredAddresses result = after;
+        for (Conflict c : conflicts) {
+            AddressSetting setting = c.family() == IpFamily.V4 ? settings.ipv4() : settings.ipv6();
+            if (nodeExisted && setting.mode() == AddressSetting.Mode.AUTODETECT && result.of(c.family()).isPresent()) {
+                LOG.warn("Clearing out-of-date {} address from this node", c.family());
+                result = result.with(c.family(), Optional.empty());
+            }
+        }
+        return result;
+    }
+
+    /** The families of the stored pools; malformed pools are skipped with a warning naming the key. */
+    static java.util.Set<IpFamily> poolFamilies(List<Stored> pools) {
+        java.util.Set<IpFamily> families = java.util.EnumSet.noneOf(IpFamily.class);
+        for (Stored pool : pools) {
+            try {
+                families.add(V3Resources.poolFamily(V3Resources.parse(pool.value(), "IPPool")));
+            } catch (MalformedException e) {
+                LOG.warn("Skipping malformed IP pool {}: {}", pool.key(), e.getMessage());
+            }
+        }
+        return families;
     }
 
     /** Every listed node that can be read, by name; malformed ones are skipped with a warning naming the key. */

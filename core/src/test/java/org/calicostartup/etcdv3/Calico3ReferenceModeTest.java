@@ -5,46 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupMode;
 import org.calicostartup.StartupReport;
-import org.calicostartup.testing.EtcdExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** calico-node v3's own request sequence, and that both modes leave the same Calico data behind. */
-class Calico3ReferenceModeTest {
-
-    @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
-
-    @TempDir
-    static Path tmp;
-
-    static EtcdV3Fixture etcd;
-
-    @BeforeAll
-    static void connect() {
-        etcd = new EtcdV3Fixture(ETCD.cluster(), tmp);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        etcd.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        etcd.clear();
-    }
+class Calico3ReferenceModeTest extends SharedEtcdV3Test {
 
     @Test
     void firstRegistrationOnAnEmptyClusterTakesThirteenSequentialRequests() {

@@ -3,7 +3,6 @@ package org.calicostartup.etcdv3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -13,39 +12,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupReport;
-import org.calicostartup.testing.EtcdExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Nodes starting at the same moment: IP ownership is decided by etcd transactions, not by luck. */
-class ConcurrentStartupTest {
-
-    @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
-
-    @TempDir
-    static Path tmp;
-
-    static EtcdV3Fixture etcd;
-
-    @BeforeAll
-    static void connect() {
-        etcd = new EtcdV3Fixture(ETCD.cluster(), tmp);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        etcd.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        etcd.clear();
-    }
+class ConcurrentStartupTest extends SharedEtcdV3Test {
 
     @Test
     void tenNodesWithOneAddressExactlyOneWins() throws Exception {

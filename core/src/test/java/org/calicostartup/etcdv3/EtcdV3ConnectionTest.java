@@ -89,6 +89,14 @@ class EtcdV3ConnectionTest {
             assertTrue(e.getMessage().contains("calico-startup"), e.getMessage());
             assertFalse(e.getMessage().contains("wrong-pw"), e.getMessage());
             assertFalse(captured.toString().contains("wrong-pw"), "password in logs");
+
+            long start = System.nanoTime();
+            StartupException waited = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-auth3",
+                    "ETCD_USERNAME", "calico-startup", "ETCD_PASSWORD", "wrong-pw", "WAIT_FOR_DATASTORE", "true"),
+                    EtcdV3Fixture.host("10.0.0.13/24")));
+            assertEquals(StartupException.Reason.UNAUTHORIZED, waited.reason(), "never retried: " + waited);
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(10)) < 0,
+                    "no retry storm on a wrong password");
         }
     }
 

@@ -13,40 +13,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupReport;
-import org.calicostartup.testing.EtcdCluster;
-import org.calicostartup.testing.EtcdExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Conformance of the fast etcd v3 startup against a real etcd pre-loaded with Calico-format data. */
-class FastV3StartupTest {
-
-    @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
-
-    @TempDir
-    static Path tmp;
-
-    static EtcdV3Fixture etcd;
-
-    @BeforeAll
-    static void connect() {
-        etcd = new EtcdV3Fixture(ETCD.cluster(), tmp);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        etcd.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        etcd.clear();
-    }
+class FastV3StartupTest extends SharedEtcdV3Test {
 
     @Test
     void registersANewNodeWithEverythingCalicoWouldWrite() throws Exception {
@@ -254,7 +224,7 @@ class FastV3StartupTest {
     }
 
     @Test
-    void tenThousandNodesOfOneKilobyteExceedJetcdsDefaultLimitAndStillWork(EtcdCluster cluster) {
+    void tenThousandNodesOfOneKilobyteExceedJetcdsDefaultLimitAndStillWork() {
         etcd.seedNodes(10_000, 1000);
         StartupReport report = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
         assertTrue(report.io().bytesRead() > 4 * 1024 * 1024, report.summary());

@@ -1,0 +1,102 @@
+package org.calicostartup.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.calicostartup.config.DatastoreType;
+import org.calicostartup.testing.EtcdCluster;
+
+/**
+ * Cold start of the CLI: process start → node registered → exit, wall time and max RSS from GNU
+ * {@code /usr/bin/time -v}, against a local etcd (RTT 0) holding N nodes, for etcd v2 and v3, with the JVM
+ * options variants to compare (plain, AppCDS archive, C1 only).
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar org.calicostartup.benchmarks.ColdStartMeasure cli/target/calico-startup.jar 1000 7 OUT.md</pre>
+ */
+public final class ColdStartMeasure {
+
+    private static final Pattern WALL = Pattern.compile("Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\): (?:(\\d+):)?(\\d+):([\\d.]+)");
+    private static final Pattern RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
+
+    private ColdStartMeasure() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args[0]).toAbsolutePath();
+        int nodes = Integer.parseInt(args[1]);
+        int runs = Integer.parseInt(args[2]);
+        Path out = Path.of(args[3]);
+        Path work = Files.createTempDirectory("calico-startup-coldstart-");
+        Path archive = work.resolve("calico-startup.jsa");
+        Map<String, List<String>> variants = new LinkedHashMap<>();
+        variants.put("plain JVM", List.of());
+        variants.put("AppCDS archive", List.of("-XX:SharedArchiveFile=" + archive));
+        variants.put("AppCDS + C1 only", List.of("-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1"));
+        StringBuilder md = new StringBuilder("# CLI cold start: process start → node registered → exit\n\n");
+        md.append("`calico-startup run`, first registration of a new node beside ").append(nodes)
+                .append(" nodes, local etcd (RTT 0), median of ").append(runs)
+                .append(" runs each; `/usr/bin/time -v`.\n\n| datastore | JVM | wall time (median) | max RSS (median) |\n")
+                .append("|---|---|---|---|\n");
+        try (EtcdCluster etcd = EtcdCluster.builder().start()) {
+            System.setProperty("etcd.endpoints", etcd.member(0).clientUri().toString());
+            int next = 0;
+            for (DatastoreType type : DatastoreType.values()) {
+                try (BenchCluster cluster = new BenchCluster(type, nodes, 0)) {
+                    // The archive is written by one run with -XX:ArchiveClassesAtExit (what bin/calico-startup does).
+                    run(jar, List.of("-XX:ArchiveClassesAtExit=" + archive), cluster, type, next++, work);
+                    for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
+                        List<double[]> samples = new ArrayList<>();
+                        for (int i = 0; i < runs; i++) {
+                            samples.add(run(jar, variant.getValue(), cluster, type, next++, work));
+                        }
+                        double wall = median(samples.stream().mapToDouble(s -> s[0]).toArray());
+                        double rss = median(samples.stream().mapToDouble(s -> s[1]).toArray());
+                        md.append(String.format("| %s | %s | %.2f s | %.0f MB |%n", type.envValue(), variant.getKey(),
+                                wall, rss / 1024));
+                        System.out.printf("%s %s: %.2f s, %.0f MB%n", type.envValue(), variant.getKey(), wall,
+                                rss / 1024);
+                    }
+                }
+            }
+        }
+        Files.writeString(out, md.toString());
+    }
+
+    /** One process: returns {wall seconds, max RSS kB}. */
+    private static double[] run(Path jar, List<String> jvmOptions, BenchCluster cluster, DatastoreType type, int index,
+            Path work) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-v",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "run"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(work.resolve("out").toFile())
+                .redirectError(work.resolve("time").toFile());
+        builder.environment().putAll(cluster.directEnv(type, "cold-" + index));
+        builder.environment().put("IP", BenchCluster.address(index));
+        int code = builder.start().waitFor();
+        String time = Files.readString(work.resolve("time"));
+        if (code != 0) {
+            throw new IllegalStateException("calico-startup run exited " + code + ":\n"
+                    + Files.readString(work.resolve("out")) + time);
+        }
+        Matcher wall = WALL.matcher(time);
+        Matcher rss = RSS.matcher(time);
+        if (!wall.find() || !rss.find()) {
+            throw new IllegalStateException("no /usr/bin/time -v output:\n" + time);
+        }
+        double seconds = (wall.group(1) == null ? 0 : Integer.parseInt(wall.group(1)) * 3600)
+                + Integer.parseInt(wall.group(2)) * 60 + Double.parseDouble(wall.group(3));
+        return new double[] {seconds, Double.parseDouble(rss.group(1))};
+    }
+
+    private static double median(double[] values) {
+        java.util.Arrays.sort(values);
+        return values[values.length / 2];
+    }
+}
