@@ -26,6 +26,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class ResultsReport {
 
     private static final List<String> MODES = List.of("calico26", "fastV2", "calico3", "fastV3");
+    /** One colour per mode; the RTT is the line style (dashed 0 ms, dotted under 100 ms, solid above). */
+    private static final Map<String, java.awt.Color> COLORS = Map.of("calico26", new java.awt.Color(0xC0392B),
+            "fastV2", new java.awt.Color(0x27AE60), "calico3", new java.awt.Color(0xE67E22),
+            "fastV3", new java.awt.Color(0x2E86C1));
 
     private ResultsReport() {
     }
@@ -60,19 +64,35 @@ public final class ResultsReport {
             JsonNode secondary = result.path("secondaryMetrics");
             points.add(new Point(params.path("mode").asText(), params.path("clusterSize").asInt(),
                     params.path("rttMillis").asInt(), result.path("primaryMetric").path("score").asDouble(),
-                    secondary.path("roundTrips").path("score").asDouble(),
-                    secondary.path("requests").path("score").asDouble(),
-                    secondary.path("bytesRead").path("score").asDouble()));
+                    perOperation(secondary.path("roundTrips")), perOperation(secondary.path("requests")),
+                    perOperation(secondary.path("bytesRead"))));
         }
         chart(points, out.resolve("startup.png"), machine);
         Files.writeString(out.resolve("results.md"), markdown(points, fleet, budget, machine));
         System.out.println("wrote " + out.resolve("startup.png") + " and " + out.resolve("results.md"));
     }
 
+    /**
+     * JMH sums an EVENTS counter over the measurement iterations; with one single-shot operation per iteration the
+     * per-operation value is the mean of the per-iteration raw data.
+     */
+    static double perOperation(JsonNode metric) {
+        double sum = 0;
+        int count = 0;
+        for (JsonNode fork : metric.path("rawData")) {
+            for (JsonNode value : fork) {
+                sum += value.asDouble();
+                count++;
+            }
+        }
+        return count == 0 ? metric.path("score").asDouble() : sum / count;
+    }
+
     private static void chart(List<Point> points, Path png, String machine) throws IOException {
         XYChart chart = new XYChartBuilder().width(1000).height(640)
-                .title("Node startup time vs cluster size (after connect)" + (machine.isEmpty() ? "" : " — " + machine))
-                .xAxisTitle("existing nodes (0 drawn at 1)").yAxisTitle("startup time, ms").build();
+                .title("Node startup time vs cluster size, after connect")
+                .xAxisTitle("existing nodes (0 drawn at 1)" + (machine.isEmpty() ? "" : "   [" + machine + "]"))
+                .yAxisTitle("startup time, ms").build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
@@ -91,6 +111,12 @@ public final class ResultsReport {
                     entry.getValue().stream().mapToDouble(p -> Math.max(1, p.clusterSize())).toArray(),
                     entry.getValue().stream().mapToDouble(p -> Math.max(0.1, p.millis())).toArray());
             s.setMarker(SeriesMarkers.CIRCLE);
+            Point first = entry.getValue().get(0);
+            s.setLineColor(COLORS.get(first.mode()));
+            s.setMarkerColor(COLORS.get(first.mode()));
+            s.setLineStyle(first.rttMillis() == 0 ? org.knowm.xchart.style.lines.SeriesLines.DASH_DASH
+                    : first.rttMillis() < 100 ? org.knowm.xchart.style.lines.SeriesLines.DOT_DOT
+                            : org.knowm.xchart.style.lines.SeriesLines.SOLID);
         }
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
@@ -147,10 +173,10 @@ public final class ResultsReport {
                         .append(" | ").append(p.path("clusterSize").asText()).append(" | ")
                         .append(p.path("rttMillis").asText()).append(" ms | ")
                         .append(time(r.path("primaryMetric").path("score").asDouble())).append(" | ")
-                        .append(time(s.path("p50Millis").path("score").asDouble())).append(" | ")
-                        .append(time(s.path("p99Millis").path("score").asDouble())).append(" | ")
-                        .append((long) s.path("requests").path("score").asDouble()).append(" | ")
-                        .append((long) s.path("bytesRead").path("score").asDouble()).append(" |\n");
+                        .append(time(perOperation(s.path("p50Millis")))).append(" | ")
+                        .append(time(perOperation(s.path("p99Millis")))).append(" | ")
+                        .append((long) perOperation(s.path("requests"))).append(" | ")
+                        .append((long) perOperation(s.path("bytesRead"))).append(" |\n");
             }
         }
         return md.toString();

@@ -91,7 +91,7 @@ final class Calico3Startup {
         Optional<StartupException> failAfter = resolution.failure();
         if (!conflicts.isEmpty()) {
             StartupException conflict = V3Planner.conflictFailure(conflicts);
-            StoredAddresses cleared = V3Planner.clearConflicting(settings, stored.isPresent(), after, conflicts);
+            StoredAddresses cleared = ConflictCheck.clearConflicting(settings, stored.isPresent(), after, conflicts);
             if (cleared.equals(after)) {
                 throw conflict;
             }

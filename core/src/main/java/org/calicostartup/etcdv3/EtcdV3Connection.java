@@ -47,6 +47,10 @@ final class EtcdV3Connection implements AutoCloseable {
      */
     static final int MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
+    /** What a failed TLS handshake looks like by the time gRPC reports it. */
+    private static final java.util.regex.Pattern TLS_FAILURE = java.util.regex.Pattern.compile(
+            "io exception$|PKIX|SSL|[Cc]ertificate|handshake|subject alternative", java.util.regex.Pattern.MULTILINE);
+
     private final Client client;
     private final KV kv;
     private final DatastoreConfig config;
@@ -193,9 +197,11 @@ final class EtcdV3Connection implements AutoCloseable {
                 + (config.credentials().isPresent() ? "user " + config.credentials().get().username()
                         : "the client") + " (unauthorized) for " : "etcd at " + config.endpointList() + " failed ";
         String hint = reason == Reason.DATASTORE_UNAVAILABLE && config.tls().isPresent()
-                && message.endsWith("io exception") ? " (with https:// endpoints this is usually a failed TLS "
-                        + "handshake: check that ETCD_CA_CERT_FILE signed etcd's server certificate, that the "
-                        + "certificate is valid for the endpoint's host, and that etcd accepts ETCD_CERT_FILE)" : "";
+                && TLS_FAILURE.matcher(message).find() ? " (with https:// endpoints this is usually a failed TLS "
+                        + "handshake: check that ETCD_CA_CERT_FILE=" + config.tls().get().caCertFile() + " signed "
+                        + "etcd's server certificate, that the certificate is valid for the endpoint's host, and that "
+                        + "etcd accepts ETCD_CERT_FILE" + config.tls().get().certFile().map(f -> "=" + f).orElse("")
+                        + ")" : "";
         return new StartupException(reason, prefix + what + " after " + elapsed.toMillis() + " ms: " + message
                 + hint, failure);
     }

@@ -92,7 +92,7 @@ final class V3Planner {
         Optional<StartupException> failAfter = resolution.failure();
         if (!conflicts.isEmpty()) {
             StartupException conflict = conflictFailure(conflicts);
-            StoredAddresses cleared = clearConflicting(settings, stored.isPresent(), after, conflicts);
+            StoredAddresses cleared = ConflictCheck.clearConflicting(settings, stored.isPresent(), after, conflicts);
             if (cleared.equals(after)) {
                 return new V3Plan.Fail(conflict);
             }
@@ -293,24 +293,6 @@ final class V3Planner {
     static StartupException conflictFailure(List<Conflict> conflicts) {
         return new StartupException(Reason.IP_CONFLICT, String.join(" ",
                 conflicts.stream().map(Conflict::message).toList()));
-    }
-
-    /**
-     * calico-node v3 on a conflict: a node that already existed and autodetects its address ({@code IP=autodetect})
-     * has the conflicting address cleared before it fails, so that the other node's restart is not blocked by it
-     * (calico#1589). Returns {@code after} unchanged when nothing is to be cleared.
-     */
-    static StoredAddresses clearConflicting(NodeSettings settings, boolean nodeExisted, StoredAddresses after,
-            List<Conflict> conflicts) {
-        StoredAddresses result = after;
-        for (Conflict c : conflicts) {
-            AddressSetting setting = c.family() == IpFamily.V4 ? settings.ipv4() : settings.ipv6();
-            if (nodeExisted && setting.mode() == AddressSetting.Mode.AUTODETECT && result.of(c.family()).isPresent()) {
-                LOG.warn("Clearing out-of-date {} address from this node", c.family());
-                result = result.with(c.family(), Optional.empty());
-            }
-        }
-        return result;
     }
 
     /** The families of the stored pools; malformed pools are skipped with a warning naming the key. */

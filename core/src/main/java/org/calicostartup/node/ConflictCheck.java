@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.calicostartup.config.AddressSetting;
+import org.calicostartup.config.NodeSettings;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
 import org.slf4j.Logger;
@@ -67,4 +69,23 @@ public final class ConflictCheck {
         }
         return conflicts;
     }
+
+    /**
+     * calico-node v3 on a conflict: a node that already existed and autodetects its address ({@code IP=autodetect})
+     * has the conflicting address cleared before it fails, so that the other node's restart is not blocked by it
+     * (calico#1589). Returns {@code after} unchanged when nothing is to be cleared.
+     */
+    public static StoredAddresses clearConflicting(NodeSettings settings, boolean nodeExisted,
+            StoredAddresses after, List<Conflict> conflicts) {
+        StoredAddresses result = after;
+        for (Conflict c : conflicts) {
+            AddressSetting setting = c.family() == IpFamily.V4 ? settings.ipv4() : settings.ipv6();
+            if (nodeExisted && setting.mode() == AddressSetting.Mode.AUTODETECT && result.of(c.family()).isPresent()) {
+                LOG.warn("Clearing out-of-date {} address from this node", c.family());
+                result = result.with(c.family(), Optional.empty());
+            }
+        }
+        return result;
+    }
+
 }

@@ -51,6 +51,7 @@ class EtcdV3ConnectionTest {
             assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(30)) < 0);
             assertEquals(StartupException.Reason.DATASTORE_UNAVAILABLE, e.reason(), e.getMessage());
             assertTrue(e.getMessage().contains(cluster.endpoints()), e.getMessage());
+            assertTrue(e.getMessage().contains(other.caCertFile().toString()), "names the CA file: " + e.getMessage());
             assertTrue(etcd.get(V3Keys.node("node-tls")).isEmpty());
         }
     }

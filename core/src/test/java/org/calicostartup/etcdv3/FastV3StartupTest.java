@@ -193,6 +193,8 @@ class FastV3StartupTest extends SharedEtcdV3Test {
         etcd.put(V3Keys.node("wrong-kind"), "{\"kind\":\"IPPool\",\"spec\":{\"cidr\":\"10.0.0.0/8\"}}");
         etcd.put(V3Keys.node("not-an-object"), "[1,2,3]");
         etcd.put(V3Keys.node("ip-as-number"), "{\"kind\":\"Node\",\"spec\":{\"bgp\":{\"ipv4Address\":42}}}");
+        etcd.put(V3Keys.node("huge"), "{\"kind\":\"Node\",\"spec\":{\"bgp\":{\"ipv4Address\":\""
+                + "1".repeat(1_000_000) + "\"}}}");
         StartupReport report = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
         assertTrue(report.conflictCheckRan());
         assertTrue(report.conflicts().isEmpty());

@@ -111,6 +111,7 @@ final class FastV2Startup {
         if (decision.checkRuns()) {
             conflicts = V2Rules.conflicts(name, decision.after(), hosts, bgp);
             if (!conflicts.isEmpty()) {
+                clearOutOfDate(exists, decision, conflicts);
                 throw V2Rules.conflictFailure(conflicts);
             }
         }
@@ -176,6 +177,28 @@ final class FastV2Startup {
                 decision.after(), !exists, created, List.of(V2Layout.host(name), V2Layout.bgpHost(name)),
                 decision.checkRuns(), conflicts.stream().map(ConflictCheck.Conflict::message).toList(), Map.of(),
                 context.stats().snapshot(), 0, context.deadline().elapsed()));
+    }
+
+    /**
+     * Beyond calico-node 2.6 (deliberately): an existing node that autodetects an address another node holds gets
+     * its stored address of that family cleared before it fails, as calico-node v3 does (calico#1589). Without it
+     * nodes rebooted with rotated addresses (calico#1471) block each other forever. Nothing is written otherwise.
+     */
+    private void clearOutOfDate(boolean exists, V2Rules.Decision decision, List<ConflictCheck.Conflict> conflicts) {
+        var cleared = ConflictCheck.clearConflicting(config.node(), exists, decision.before(), conflicts.stream()
+                .filter(c -> decision.before().of(c.family()).isPresent()).toList());
+        if (cleared.equals(decision.before())) {
+            return;
+        }
+        List<Request> writes = new ArrayList<>(V2Layout.nodeWrites(name, cleared, decision.asNumber(),
+                config.node().k8sNodeRef()));
+        for (IpFamily family : IpFamily.values()) {
+            Optional<CidrAddress> old = decision.before().of(family);
+            if (old.isPresent() && cleared.of(family).isEmpty()) {
+                writes.add(Request.delete(V2Layout.claim(old.get()), Map.of("prevValue", ourClaim)));
+            }
+        }
+        context.timer().time("write", () -> session.batch("clear the out-of-date address of node " + name, writes));
     }
 
     /**

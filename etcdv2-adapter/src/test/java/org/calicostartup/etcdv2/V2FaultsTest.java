@@ -146,4 +146,72 @@ class V2FaultsTest {
                     e.getMessage());
         }
     }
+
+    @Test
+    void threeNodesRebootedWithRotatedAddressesAllComeUp() {
+        try (EtcdCluster cluster = EtcdCluster.single()) {
+            EtcdV2Fixture etcd = new EtcdV2Fixture(cluster, tmp);
+            String[] names = {"node-1", "node-2", "node-3"};
+            for (int i = 0; i < 3; i++) {
+                etcd.start(etcd.env(names[i], "IP", "autodetect"), EtcdV2Fixture.host("10.0.0." + (i + 1) + "/24"),
+                        StartupMode.FAST);
+            }
+            boolean[] up = new boolean[3];
+            for (int round = 0; round < 3 && !(up[0] && up[1] && up[2]); round++) {
+                for (int i = 0; i < 3; i++) {
+                    if (up[i]) {
+                        continue;
+                    }
+                    try {
+                        etcd.start(etcd.env(names[i], "IP", "autodetect"),
+                                EtcdV2Fixture.host("10.0.0." + ((i + 1) % 3 + 1) + "/24"), StartupMode.FAST);
+                        up[i] = true;
+                    } catch (StartupException e) {
+                        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
+                    }
+                }
+            }
+            assertTrue(up[0] && up[1] && up[2], "every node came up within three restarts");
+            TreeMap<String, String> dump = etcd.dump();
+            for (int i = 0; i < 3; i++) {
+                assertEquals("10.0.0." + ((i + 1) % 3 + 1), dump.get("/calico/bgp/v1/host/" + names[i] + "/ip_addr_v4"));
+            }
+        }
+    }
+
+    @Test
+    void twoHundredConcurrentStartupsOnTwoThousandHostsLoseNothing() throws Exception {
+        try (EtcdCluster cluster = EtcdCluster.single()) {
+            EtcdV2Fixture etcd = new EtcdV2Fixture(cluster, tmp);
+            etcd.seedHosts(2000);
+            TreeMap<String, String> seeded = etcd.dump();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(200);
+            java.util.List<java.util.concurrent.Future<StartupReport>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String name = "load-" + i;
+                String ip = "10.2." + (i / 250) + "." + (i % 250 + 1);
+                futures.add(pool.submit(() -> etcd.start(etcd.env(name), EtcdV2Fixture.host(ip + "/16"),
+                        StartupMode.FAST)));
+            }
+            int retries = 0;
+            try {
+                for (java.util.concurrent.Future<StartupReport> future : futures) {
+                    retries += future.get(300, TimeUnit.SECONDS).retries();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(0, retries, "distinct addresses never contend");
+            TreeMap<String, String> after = etcd.dump();
+            for (Map.Entry<String, String> entry : seeded.entrySet()) {
+                if (!entry.getValue().equals(EtcdV2Fixture.DIR)) {
+                    assertEquals(entry.getValue(), after.get(entry.getKey()), "untouched: " + entry.getKey());
+                }
+            }
+            for (int i = 0; i < 200; i++) {
+                assertEquals("10.2." + (i / 250) + "." + (i % 250 + 1),
+                        after.get("/calico/bgp/v1/host/load-" + i + "/ip_addr_v4"));
+            }
+        }
+    }
 }
