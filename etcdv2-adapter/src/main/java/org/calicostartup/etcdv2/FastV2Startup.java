@@ -26,15 +26,18 @@ import org.slf4j.LoggerFactory;
 /**
  * calico-startup's etcd v2 startup in at most three sequential round trips, whatever the cluster size:
  * <ol>
- *   <li>one concurrent batch of reads: the host listing, one recursive GET of {@code /calico/bgp/v1/host} (every
- *       node's addresses in one response, never the per-host endpoint trees), pools, global configuration, this
- *       node's keys and the IP claims of its candidate addresses;</li>
- *   <li>one concurrent batch of creates: IP claims ({@code prevExist=false}, or compare-and-swap of a stale
- *       claim), Ready, ClusterGUID, default pools, default configuration and directories;</li>
- *   <li>once the claims are held, the node's keys (calico-node 2.6's eight writes).</li>
+ *   <li>one concurrent batch of reads of what concerns this node: its own keys (metadata, host directory, its
+ *       {@code /calico/bgp/v1/host/<n>} subtree), pools, global configuration and the IP claim leases of its
+ *       candidate addresses — a few kilobytes, whatever the cluster size;</li>
+ *   <li>only if its addresses changed (first registration included): the host listing and one recursive GET of
+ *       {@code /calico/bgp/v1/host} (every node's addresses in one response, never the per-host endpoint trees),
+ *       together with leases on the new addresses ({@code prevExist=false}, with a TTL);</li>
+ *   <li>the writes: calico-node 2.6's eight node writes, Ready, ClusterGUID, default pools, default configuration
+ *       and directories, as one concurrent batch.</li>
  * </ol>
- * When no claim has to be taken (the address did not change, so there is no conflict check either), steps 2 and 3
- * are one batch.
+ * A restart with unchanged addresses is steps 1 and 3: two round trips and O(1) bytes, so a fleet restart reads
+ * O(N) in total. On a conflict, step 3 only releases the leases just taken (and, see {@link #clearOutOfDate},
+ * clears an out-of-date autodetected address): no other key is written.
  *
  * <p>etcd v2 has no multi-key transaction, so claims here are leases: created with a TTL (the startup deadline
  * plus a margin) while a node registers a new address, and left to expire. While it lives, a second node with the
@@ -84,73 +87,67 @@ final class FastV2Startup {
             context.candidates().of(family).address().ifPresent(a -> claimKeys.add(V2Layout.claim(a)));
         }
         List<Request> reads = new ArrayList<>(List.of(
-                Request.get(V2Layout.HOSTS, false, true),
-                Request.get(V2Layout.BGP_HOSTS, true, true),
                 Request.get(V2Layout.host(name) + "/metadata", false, false),
-                Request.get(V2Layout.host(name) + "/orchestrator_refs", false, false),
+                Request.get(V2Layout.host(name), false, false),
+                Request.get(V2Layout.bgpHost(name), true, false),
                 Request.get(V2Layout.host(name) + "/config/DefaultEndpointToHostAction", false, false),
                 Request.get(V2Layout.IPAM, true, true),
                 Request.get(V2Layout.CONFIG, true, true),
                 Request.get(V2Layout.READY, false, false),
                 Request.get(V2Layout.BGP_GLOBAL, true, true)));
         claimKeys.forEach(key -> reads.add(Request.get(key, false, false)));
-        IoStats.Counts before = context.stats().snapshot();
-        long start = System.nanoTime();
-        List<Response> r = context.timer().time("read", () -> session.batch("read the cluster", reads));
-        List<String> hosts = V2Tree.children(r.get(0));
-        Map<String, Map<String, String>> bgp = V2Tree.hosts(r.get(1));
-        IoStats.Counts cost = context.stats().snapshot().minus(before);
-        LOG.info("Read {} hosts' addresses, pools and global configuration in one round trip of {} concurrent "
-                + "requests: {} keys, {} bytes, {} ms", hosts.size(), reads.size(), cost.keysRead(), cost.bytesRead(),
-                (System.nanoTime() - start) / 1_000_000);
+        List<Response> r = timedRead("read this node, pools and global configuration", reads);
 
-        boolean exists = r.get(2).ok() || hosts.contains(name);
-        V2Rules.OwnNode own = V2Rules.own(name, exists, bgp.getOrDefault(name, Map.of()));
+        boolean exists = r.get(0).ok() || r.get(1).ok();
+        Map<String, String> ownBgp = r.get(2).node().map(V2Layout::leaves).orElse(Map.of());
+        V2Rules.OwnNode own = V2Rules.own(name, exists, ownBgp);
         V2Rules.Decision decision = V2Rules.decide(context, own);
         List<ConflictCheck.Conflict> conflicts = List.of();
+        long writeStart = System.nanoTime();
+        List<Request> leases = List.of();
         if (decision.checkRuns()) {
-            conflicts = V2Rules.conflicts(name, decision.after(), hosts, bgp);
+            // The address changed: read every host's addresses and take leases on the new addresses, together.
+            List<ConflictCheck.Conflict> pending = new ArrayList<>();
+            leases = claims(decision, claimKeys, r, pending);
+            List<Request> batch = new ArrayList<>(List.of(Request.get(V2Layout.HOSTS, false, true),
+                    Request.get(V2Layout.BGP_HOSTS, true, true)));
+            batch.addAll(leases);
+            List<Response> r2 = timedRead("read all hosts and lease the new address", batch);
+            for (int i = 0; i < leases.size(); i++) {
+                if (r2.get(2 + i).conditionFailed()) {
+                    return Optional.empty();
+                }
+                requireOk(leases.get(i), r2.get(2 + i));
+            }
+            conflicts = new ArrayList<>(V2Rules.conflicts(name, decision.after(), V2Tree.children(r2.get(0)),
+                    V2Tree.hosts(r2.get(1))));
+            for (ConflictCheck.Conflict lease : pending) {
+                if (conflicts.stream().noneMatch(c -> c.family() == lease.family())) {
+                    LOG.warn("{} (it is registering that address right now)", lease.message());
+                    conflicts.add(lease);
+                }
+            }
             if (!conflicts.isEmpty()) {
-                clearOutOfDate(exists, decision, conflicts);
+                List<Request> undo = new ArrayList<>(clearOutOfDate(exists, decision, conflicts));
+                leases.forEach(lease -> undo.add(Request.delete(lease.key(), Map.of("prevValue", ourClaim))));
+                context.timer().time("write", () -> session.batch("release the leases of node " + name, undo));
                 throw V2Rules.conflictFailure(conflicts);
             }
         }
-
-        List<Request> claims = decision.checkRuns() ? claims(decision, claimKeys, r) : List.of();
-        List<Request> shared = shared(r, decision);
-        List<Request> nodeWrites = new ArrayList<>(V2Layout.nodeWrites(name, decision.after(), decision.asNumber(),
-                config.node().k8sNodeRef()));
+        List<Request> writes = new ArrayList<>(shared(r));
+        writes.addAll(V2Layout.nodeWrites(name, decision.after(), decision.asNumber(), config.node().k8sNodeRef()));
         for (IpFamily family : IpFamily.values()) {
             Optional<CidrAddress> old = decision.before().of(family);
             if (old.isPresent() && !decision.after().of(family).map(a -> a.address().equals(old.get().address()))
                     .orElse(false)) {
                 // A lease on the address just given up would block its next owner until it expires.
-                nodeWrites.add(Request.delete(V2Layout.claim(old.get()), Map.of("prevValue", ourClaim)));
+                writes.add(Request.delete(V2Layout.claim(old.get()), Map.of("prevValue", ourClaim)));
             }
         }
-        long writeStart = System.nanoTime();
-        List<Request> first = new ArrayList<>(claims);
-        first.addAll(shared);
-        if (claims.isEmpty()) {
-            first.addAll(nodeWrites);
-        }
-        List<Response> firstResults = context.timer().time("write", () -> session.batch("create claims and "
-                + "defaults", first));
-        for (int i = 0; i < claims.size(); i++) {
-            if (firstResults.get(i).conditionFailed()) {
-                return Optional.empty();
-            }
-            requireOk(claims.get(i), firstResults.get(i));
-        }
-        List<Request> all = new ArrayList<>(first);
-        List<Response> results = new ArrayList<>(firstResults);
-        if (!claims.isEmpty()) {
-            results.addAll(context.timer().time("write", () -> session.batch("write node " + name, nodeWrites)));
-            all.addAll(nodeWrites);
-        }
-        List<String> created = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            Request request = all.get(i);
+        List<Response> results = context.timer().time("write", () -> session.batch("write node " + name, writes));
+        List<String> created = new ArrayList<>(leases.stream().map(Request::key).toList());
+        for (int i = 0; i < writes.size(); i++) {
+            Request request = writes.get(i);
             Response response = results.get(i);
             if (request.method().equals("PUT") && "false".equals(request.query().get("prevExist"))) {
                 if (response.ok()) {
@@ -179,16 +176,29 @@ final class FastV2Startup {
                 context.stats().snapshot(), 0, context.deadline().elapsed()));
     }
 
+    private List<Response> timedRead(String what, List<Request> reads) {
+        IoStats.Counts before = context.stats().snapshot();
+        long start = System.nanoTime();
+        List<Response> responses = context.timer().time("read", () -> session.batch(what, reads));
+        IoStats.Counts cost = context.stats().snapshot().minus(before);
+        LOG.info("{}: one round trip of {} concurrent requests, {} keys, {} bytes, {} ms", Character.toUpperCase(
+                what.charAt(0)) + what.substring(1), reads.size(), cost.keysRead(), cost.bytesRead(),
+                (System.nanoTime() - start) / 1_000_000);
+        return responses;
+    }
+
     /**
+     * The writes that clear this node's out-of-date address (none when nothing is to be cleared).
      * Beyond calico-node 2.6 (deliberately): an existing node that autodetects an address another node holds gets
      * its stored address of that family cleared before it fails, as calico-node v3 does (calico#1589). Without it
      * nodes rebooted with rotated addresses (calico#1471) block each other forever. Nothing is written otherwise.
      */
-    private void clearOutOfDate(boolean exists, V2Rules.Decision decision, List<ConflictCheck.Conflict> conflicts) {
+    private List<Request> clearOutOfDate(boolean exists, V2Rules.Decision decision,
+            List<ConflictCheck.Conflict> conflicts) {
         var cleared = ConflictCheck.clearConflicting(config.node(), exists, decision.before(), conflicts.stream()
                 .filter(c -> decision.before().of(c.family()).isPresent()).toList());
         if (cleared.equals(decision.before())) {
-            return;
+            return List.of();
         }
         List<Request> writes = new ArrayList<>(V2Layout.nodeWrites(name, cleared, decision.asNumber(),
                 config.node().k8sNodeRef()));
@@ -198,15 +208,17 @@ final class FastV2Startup {
                 writes.add(Request.delete(V2Layout.claim(old.get()), Map.of("prevValue", ourClaim)));
             }
         }
-        context.timer().time("write", () -> session.batch("clear the out-of-date address of node " + name, writes));
+        return writes;
     }
 
     /**
      * Leases on the new addresses, taken before the node's keys are written: created with {@code prevExist=false}
      * (or refreshed if this node already holds one). A lease held by another node means that node is registering
-     * the same address right now: a conflict, exactly as if its keys were already there.
+     * the same address right now: a conflict, exactly as if its keys were already there; it goes to
+     * {@code pending} and is not taken.
      */
-    private List<Request> claims(V2Rules.Decision decision, List<String> claimKeys, List<Response> reads) {
+    private List<Request> claims(V2Rules.Decision decision, List<String> claimKeys, List<Response> reads,
+            List<ConflictCheck.Conflict> pending) {
         List<Request> claims = new ArrayList<>();
         String ttl = Long.toString(context.deadline().total().toSeconds() + CLAIM_TTL_MARGIN_SECONDS);
         for (IpFamily family : IpFamily.values()) {
@@ -216,7 +228,7 @@ final class FastV2Startup {
             }
             String key = V2Layout.claim(address.get());
             int index = claimKeys.indexOf(key);
-            Optional<Leaf> claim = index < 0 ? Optional.empty() : V2Tree.value(reads.get(9 + index));
+            Optional<Leaf> claim = index < 0 ? Optional.empty() : V2Tree.value(reads.get(8 + index));
             if (claim.isEmpty()) {
                 claims.add(Request.put(key, ourClaim, Map.of("prevExist", "false", "ttl", ttl)));
                 continue;
@@ -227,29 +239,26 @@ final class FastV2Startup {
                         "ttl", ttl)));
                 continue;
             }
-            ConflictCheck.Conflict pending = new ConflictCheck.Conflict(family, holder.orElse("(unknown)"),
-                    address.get().ip());
-            LOG.warn("{} (it is registering that address right now)", pending.message());
-            throw V2Rules.conflictFailure(List.of(pending));
+            pending.add(new ConflictCheck.Conflict(family, holder.orElse("(unknown)"), address.get().ip()));
         }
         return claims;
     }
 
     /** Ready, ClusterGUID, default pools, default configuration and directories, as creates where absent. */
-    private List<Request> shared(List<Response> r, V2Rules.Decision decision) {
+    private List<Request> shared(List<Response> r) {
         List<Request> writes = new ArrayList<>();
-        Map<String, Leaf> config = V2Tree.leaves(r.get(6));
-        Map<String, Leaf> bgpGlobal = V2Tree.leaves(r.get(8));
-        if (!r.get(7).ok()) {
+        Map<String, Leaf> config = V2Tree.leaves(r.get(5));
+        Map<String, Leaf> bgpGlobal = V2Tree.leaves(r.get(7));
+        if (!r.get(6).ok()) {
             writes.add(Request.put(V2Layout.READY, "true", Map.of("prevExist", "false")));
         }
         if (!config.containsKey(V2Layout.CONFIG + "/ClusterGUID")) {
             writes.add(Request.put(V2Layout.CONFIG + "/ClusterGUID", V2Layout.clusterGuid(),
                     Map.of("prevExist", "false")));
         }
-        writes.addAll(pools(V2Tree.leaves(r.get(5)).keySet()));
+        writes.addAll(pools(V2Tree.leaves(r.get(4)).keySet()));
         for (Map.Entry<String, String> entry : V2Layout.defaults(name).entrySet()) {
-            boolean present = entry.getKey().endsWith("DefaultEndpointToHostAction") ? r.get(4).ok()
+            boolean present = entry.getKey().endsWith("DefaultEndpointToHostAction") ? r.get(3).ok()
                     : config.containsKey(entry.getKey());
             if (!present) {
                 writes.add(Request.put(entry.getKey(), entry.getValue(), Map.of("prevExist", "false")));
