@@ -49,6 +49,8 @@ final class FastV2Startup {
     private static final Logger LOG = LoggerFactory.getLogger(FastV2Startup.class);
     private static final int MAX_ATTEMPTS = 10;
     private static final long CLAIM_TTL_MARGIN_SECONDS = 10;
+    /** Index of the first claim GET in the first batch of reads. */
+    private static final int CLAIMS_AT = 9;
 
     private final EtcdV2Client.Session session;
     private final StartupContext context;
@@ -94,7 +96,8 @@ final class FastV2Startup {
                 Request.get(V2Layout.IPAM, true, true),
                 Request.get(V2Layout.CONFIG, true, true),
                 Request.get(V2Layout.READY, false, false),
-                Request.get(V2Layout.BGP_GLOBAL, true, true)));
+                Request.get(V2Layout.BGP_GLOBAL, true, true),
+                Request.get(V2Layout.ipamHost(name), true, false)));
         claimKeys.forEach(key -> reads.add(Request.get(key, false, false)));
         List<Response> r = timedRead("read this node, pools and global configuration", reads);
 
@@ -135,7 +138,8 @@ final class FastV2Startup {
             }
         }
         List<Request> writes = new ArrayList<>(shared(r));
-        writes.addAll(V2Layout.nodeWrites(name, decision.after(), decision.asNumber(), config.node().k8sNodeRef()));
+        writes.addAll(unlessAlreadyStored(V2Layout.nodeWrites(name, decision.after(), decision.asNumber(),
+                config.node().k8sNodeRef()), r));
         for (IpFamily family : IpFamily.values()) {
             Optional<CidrAddress> old = decision.before().of(family);
             if (old.isPresent() && !decision.after().of(family).map(a -> a.address().equals(old.get().address()))
@@ -174,6 +178,30 @@ final class FastV2Startup {
                 decision.after(), !exists, created, List.of(V2Layout.host(name), V2Layout.bgpHost(name)),
                 decision.checkRuns(), conflicts.stream().map(ConflictCheck.Conflict::message).toList(), Map.of(),
                 context.stats().snapshot(), 0, context.deadline().elapsed()));
+    }
+
+    /**
+     * calico-node 2.6 rewrites every node key on every start; the values it would write are compared with what the
+     * first batch read instead, and a write that would change nothing (same value, or a delete of an absent key) is
+     * left out. The keys end up byte-identical either way; a fleet restart just writes far less.
+     */
+    private static List<Request> unlessAlreadyStored(List<Request> writes, List<Response> r) {
+        Map<String, String> stored = new java.util.HashMap<>();
+        r.get(1).node().ifPresent(host -> host.path("nodes").forEach(child -> {
+            if (!child.path("dir").asBoolean(false)) {
+                stored.put(child.path("key").asText(), child.path("value").asText(""));
+            }
+        }));
+        V2Tree.leaves(r.get(2)).forEach((key, leaf) -> stored.put(key, leaf.value()));
+        List<Request> needed = new ArrayList<>();
+        for (Request write : writes) {
+            boolean unchanged = write.method().equals("DELETE") ? !stored.containsKey(write.key())
+                    : write.value().isPresent() && write.value().get().equals(stored.get(write.key()));
+            if (!unchanged) {
+                needed.add(write);
+            }
+        }
+        return needed;
     }
 
     private List<Response> timedRead(String what, List<Request> reads) {
@@ -228,7 +256,7 @@ final class FastV2Startup {
             }
             String key = V2Layout.claim(address.get());
             int index = claimKeys.indexOf(key);
-            Optional<Leaf> claim = index < 0 ? Optional.empty() : V2Tree.value(reads.get(8 + index));
+            Optional<Leaf> claim = index < 0 ? Optional.empty() : V2Tree.value(reads.get(CLAIMS_AT + index));
             if (claim.isEmpty()) {
                 claims.add(Request.put(key, ourClaim, Map.of("prevExist", "false", "ttl", ttl)));
                 continue;
@@ -281,7 +309,10 @@ final class FastV2Startup {
                 writes.add(Request.put(entry.getKey(), entry.getValue(), Map.of("prevExist", "false")));
             }
         }
-        writes.addAll(V2Layout.directories(name));
+        java.util.Set<String> dirs = new java.util.HashSet<>(V2Tree.directories(r.get(4)));
+        dirs.addAll(V2Tree.directories(r.get(7)));
+        dirs.addAll(V2Tree.directories(r.get(8)));
+        V2Layout.directories(name).stream().filter(dir -> !dirs.contains(dir.key())).forEach(writes::add);
         return writes;
     }
 

@@ -50,6 +50,10 @@ final class V2Layout {
         return BGP_HOSTS + "/" + name;
     }
 
+    static String ipamHost(String name) {
+        return "/calico/ipam/v2/host/" + name;
+    }
+
     static String claim(CidrAddress address) {
         return CLAIMS + (address.family() == IpFamily.V4 ? "ipv4/" : "ipv6/") + address.ip();
     }
@@ -137,8 +141,7 @@ final class V2Layout {
     static List<Request> directories(String name) {
         return List.of(Request.createDir("/calico/v1/ipam/v4/pool"), Request.createDir("/calico/v1/ipam/v6/pool"),
                 Request.createDir(BGP_GLOBAL + "/custom_filters/v4"), Request.createDir(BGP_GLOBAL + "/custom_filters/v6"),
-                Request.createDir("/calico/ipam/v2/host/" + name + "/ipv4/block"),
-                Request.createDir("/calico/ipam/v2/host/" + name + "/ipv6/block"));
+                Request.createDir(ipamHost(name) + "/ipv4/block"), Request.createDir(ipamHost(name) + "/ipv6/block"));
     }
 
     /** Global and per-host defaults written when absent (a.8), in calico-node's order, without CalicoVersion. */

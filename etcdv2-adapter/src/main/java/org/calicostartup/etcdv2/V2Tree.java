@@ -29,6 +29,20 @@ final class V2Tree {
         return leaves;
     }
 
+    /** Every directory of a recursive GET (the root included), by full key. */
+    static java.util.Set<String> directories(Response response) {
+        java.util.Set<String> dirs = new java.util.HashSet<>();
+        response.node().ifPresent(node -> collectDirectories(node, dirs));
+        return dirs;
+    }
+
+    private static void collectDirectories(JsonNode node, java.util.Set<String> dirs) {
+        if (node.path("dir").asBoolean(false)) {
+            dirs.add(node.path("key").asText());
+            node.path("nodes").forEach(child -> collectDirectories(child, dirs));
+        }
+    }
+
     /** For {@code /calico/bgp/v1/host}: host name → its BGP fields. */
     static Map<String, Map<String, String>> hosts(Response response) {
         Map<String, Map<String, String>> hosts = new LinkedHashMap<>();
