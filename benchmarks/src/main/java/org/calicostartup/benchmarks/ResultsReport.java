@@ -67,6 +67,8 @@ public final class ResultsReport {
                     perOperation(secondary.path("roundTrips")), perOperation(secondary.path("requests")),
                     perOperation(secondary.path("bytesRead"))));
         }
+        fleet.sort(java.util.Comparator.comparingInt((JsonNode r) -> r.path("params").path("agents").asInt())
+                .thenComparingInt(r -> MODES.indexOf(r.path("params").path("mode").asText())));
         chart(points, out.resolve("startup.png"), machine);
         Files.writeString(out.resolve("results.md"), markdown(points, fleet, budget, machine));
         System.out.println("wrote " + out.resolve("startup.png") + " and " + out.resolve("results.md"));
