@@ -224,6 +224,12 @@ public final class EtcdCluster implements AutoCloseable {
                 EtcdCluster cluster = launch(binary);
                 try {
                     cluster.awaitHealthy(START_TIMEOUT);
+                    for (EtcdMember member : cluster.members) {
+                        if (!member.isRunning()) {
+                            throw new IllegalStateException("etcd member " + member + " exited at start:\n"
+                                    + member.logTail(30));
+                        }
+                    }
                     return cluster;
                 } catch (IllegalStateException e) {
                     boolean portTaken = cluster.members.stream().anyMatch(EtcdMember::failedToBind);
