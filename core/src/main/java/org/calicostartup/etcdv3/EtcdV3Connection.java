@@ -148,8 +148,7 @@ final class EtcdV3Connection implements AutoCloseable {
                 return result;
             } catch (TimeoutException e) {
                 future.cancel(true);
-                throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "No answer from etcd at "
-                        + config.endpointList() + " to " + what + " within " + timeout.toMillis() + " ms", e);
+                throw Deadline.noAnswer(config.endpointList(), what, timeout, e);
             } catch (InterruptedException e) {
                 future.cancel(true);
                 Thread.currentThread().interrupt();

@@ -42,6 +42,12 @@ public final class Deadline {
         return remaining.compareTo(perCall) < 0 ? remaining : perCall;
     }
 
+    /** The failure of a call that got no answer within its timeout, naming the endpoints and the call. */
+    public static StartupException noAnswer(String endpoints, String what, Duration timeout, Throwable cause) {
+        return new StartupException(StartupException.Reason.DATASTORE_UNAVAILABLE, "No answer from etcd at "
+                + endpoints + " to " + what + " within " + timeout.toMillis() + " ms", cause);
+    }
+
     public Duration total() {
         return total;
     }

@@ -157,8 +157,7 @@ final class EtcdV2Client implements AutoCloseable {
                 }
             } catch (TimeoutException e) {
                 futures.forEach(f -> f.cancel(true));
-                throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "No answer from etcd at "
-                        + config.endpointList() + " to " + what + " within " + timeout.toMillis() + " ms", e);
+                throw Deadline.noAnswer(config.endpointList(), what, timeout, e);
             } catch (InterruptedException e) {
                 futures.forEach(f -> f.cancel(true));
                 Thread.currentThread().interrupt();
@@ -195,8 +194,7 @@ final class EtcdV2Client implements AutoCloseable {
             } catch (ConnectException | HttpConnectTimeoutException e) {
                 failures.add(endpoint + ": " + describe(e));
             } catch (java.net.http.HttpTimeoutException e) {
-                throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "No answer from etcd at " + endpoint
-                        + " to " + request + " within " + timeout.toMillis() + " ms", e);
+                throw Deadline.noAnswer(endpoint.toString(), request.toString(), timeout, e);
             } catch (IOException e) {
                 if (e.getCause() instanceof ConnectException || e instanceof javax.net.ssl.SSLException) {
                     failures.add(endpoint + ": " + describe(e));
