@@ -73,7 +73,10 @@ public final class NodeStartup {
                 deadline, stats, timer);
         Datastore store = datastore.orElseGet(() -> provider(config.datastore().type()).open(config.datastore()));
         try {
-            StartupReport report = startWaitingIfAsked(store, context);
+            // Phase times, I/O and elapsed time belong to the whole run (waiting and files included), so they are
+            // filled in here, once, for every datastore.
+            StartupReport report = startWaitingIfAsked(store, context).withTotals(timer.phases(), stats.snapshot(),
+                    deadline.elapsed());
             LOG.info("Startup complete: {}", report.summary());
             LOG.info("Using node name: {}", name);
             return report;

@@ -50,6 +50,22 @@ public final class StartupException extends RuntimeException {
                 "Invalid value for " + input + ": " + quote(value) + " (accepted: " + accepted + ")");
     }
 
+    /**
+     * Every distinct message along a cause chain, outermost first ({@code a <- b <- c}), so that the root cause of a
+     * client library's failure (connection refused, a TLS handshake) is never lost behind a generic wrapper.
+     */
+    public static String causes(Throwable failure) {
+        StringBuilder out = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (out.indexOf(message) < 0) {
+                out.append(out.length() == 0 ? "" : " <- ").append(message);
+            }
+        }
+        return out.toString();
+    }
+
     /** Quotes a value for an error message, making control characters visible. */
     public static String quote(String value) {
         StringBuilder out = new StringBuilder(value.length() + 2).append('"');

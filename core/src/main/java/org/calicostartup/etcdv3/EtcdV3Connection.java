@@ -90,7 +90,7 @@ final class EtcdV3Connection implements AutoCloseable {
         } catch (SSLException | IllegalArgumentException e) {
             throw new StartupException(Reason.CONFIGURATION, "Cannot use the etcd TLS files (ETCD_CA_CERT_FILE="
                     + tls.caCertFile() + tls.certFile().map(f -> ", ETCD_CERT_FILE=" + f).orElse("")
-                    + tls.keyFile().map(f -> ", ETCD_KEY_FILE=" + f).orElse("") + "): " + rootMessage(e)
+                    + tls.keyFile().map(f -> ", ETCD_KEY_FILE=" + f).orElse("") + "): " + StartupException.causes(e)
                     + " (certificates and the CA must be PEM; the key must be an unencrypted PKCS#8 PEM key)", e);
         }
     }
@@ -182,7 +182,7 @@ final class EtcdV3Connection implements AutoCloseable {
         } else if (failure instanceof StatusRuntimeException grpc) {
             code = grpc.getStatus().getCode();
         }
-        String message = rootMessage(failure);
+        String message = StartupException.causes(failure);
         String lower = message.toLowerCase(Locale.ROOT);
         if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED
                 || lower.contains("authentication failed") || lower.contains("permission denied")
@@ -211,19 +211,6 @@ final class EtcdV3Connection implements AutoCloseable {
 
     static ByteSequence bytes(byte[] raw) {
         return ByteSequence.from(raw);
-    }
-
-    /** Every distinct message along the cause chain, so the root cause (refused, handshake) is never lost. */
-    private static String rootMessage(Throwable failure) {
-        StringBuilder out = new StringBuilder();
-        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            if (out.indexOf(message) < 0) {
-                out.append(out.length() == 0 ? "" : " <- ").append(message);
-            }
-        }
-        return out.toString();
     }
 
     @Override

@@ -75,11 +75,7 @@ final class FastV3Startup {
             }
             Optional<StartupReport> report = context.timer().time("write", () -> write(write));
             if (report.isPresent()) {
-                StartupReport done = report.get();
-                return new StartupReport(done.nodeName(), done.datastore(), done.mode(), done.before(),
-                        done.after(), done.nodeCreated(), done.created(), done.updated(), done.conflictCheckRan(),
-                        done.conflicts(), context.timer().phases(), context.stats().snapshot(), retries,
-                        context.deadline().elapsed());
+                return report.get().withRetries(retries);
             }
             retries++;
             if (retries >= MAX_ATTEMPTS) {

@@ -4,7 +4,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.calicostartup.net.CidrAddress;
-import org.calicostartup.net.IpFamily;
 
 /**
  * The Calico v3 key layout ({@code /calico/resources/v3/projectcalico.org/<plural>/<name>}) and calico-startup's own
@@ -17,8 +16,8 @@ final class V3Keys {
     static final String IPPOOLS = RESOURCES + "ippools/";
     static final String CLUSTER_INFORMATION = RESOURCES + "clusterinformations/default";
     static final String FELIX_DEFAULT = RESOURCES + "felixconfigurations/default";
-    /** Per-IP ownership claims: {@code /calico/startup/v1/ipclaims/<ipv4|ipv6>/<ip>} = {@code {"node":"<name>"}}. */
-    static final String CLAIMS = "/calico/startup/v1/ipclaims/";
+    /** Per-IP ownership claims (see {@link org.calicostartup.node.IpClaims}). */
+    static final String CLAIMS = org.calicostartup.node.IpClaims.PREFIX;
 
     private static final Pattern NODE_KEY = Pattern.compile("^/calico/resources/v3/projectcalico[.]org/nodes/([^/]+)$");
 
@@ -38,7 +37,7 @@ final class V3Keys {
     }
 
     static String claim(CidrAddress address) {
-        return CLAIMS + (address.family() == IpFamily.V4 ? "ipv4/" : "ipv6/") + address.ip();
+        return org.calicostartup.node.IpClaims.key(address);
     }
 
     /** The node name of a key listed under {@link #NODES}, if the key is one node (Calico's own filter). */

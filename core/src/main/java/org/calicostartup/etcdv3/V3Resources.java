@@ -293,18 +293,11 @@ final class V3Resources {
     // ------------------------------------------------------------------------------------------------ claims
 
     static byte[] claim(String nodeName) {
-        return bytes(JSON.createObjectNode().put("node", nodeName));
+        return org.calicostartup.node.IpClaims.value(nodeName).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** The node named by a claim value; empty if the value is not a claim. */
     static Optional<String> claimHolder(byte[] value) {
-        try {
-            JsonNode json = JSON.readTree(value);
-            return json != null && json.path("node").isTextual() ? Optional.of(json.path("node").asText())
-                    : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return org.calicostartup.node.IpClaims.holder(new String(value, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static byte[] randomBytes(int count) {

@@ -118,11 +118,12 @@ final class Calico26Startup {
             return;
         }
         var keys = V2Tree.leaves(one(Request.get(V2Layout.IPAM, true, true))).keySet();
-        boolean v4 = keys.stream().anyMatch(k -> V2Layout.poolFamily(k).equals(Optional.of(IpFamily.V4)));
-        boolean v6 = keys.stream().anyMatch(k -> V2Layout.poolFamily(k).equals(Optional.of(IpFamily.V6)));
+        java.util.Set<IpFamily> present = V2Layout.poolFamilies(keys);
+        boolean v4 = present.contains(IpFamily.V4);
+        boolean v6 = present.contains(IpFamily.V6);
         if (!v4) {
             PoolSettings pool = config.ipv4Pool();
-            CidrAddress cidr = pool.cidr().orElse(PoolSettings.DEFAULT_IPV4_CIDR);
+            CidrAddress cidr = V2Layout.defaultPoolCidr(pool);
             LOG.info("Ensure default IPv4 pool is created. IPIP mode: {}", FastV2Startup.ipipMode(pool));
             if (create(V2Layout.poolKey(cidr), V2Layout.poolValue(cidr, pool))) {
                 LOG.info("Created default IPv4 pool ({}) with NAT outgoing {}. IPIP mode: {}", cidr.network(),
@@ -134,7 +135,7 @@ final class Calico26Startup {
         }
         if (!v6 && context.ipv6Supported()) {
             PoolSettings pool = config.ipv6Pool();
-            CidrAddress cidr = pool.cidr().orElse(CidrAddress.parse(V2Layout.DEFAULT_IPV6_POOL).orElseThrow());
+            CidrAddress cidr = V2Layout.defaultPoolCidr(pool);
             create(V2Layout.poolKey(cidr), V2Layout.poolValue(cidr, pool));
         }
     }

@@ -192,16 +192,16 @@ final class EtcdV2Client implements AutoCloseable {
                 preferred.set(index);
                 return parse(endpoint, request, response);
             } catch (ConnectException | HttpConnectTimeoutException e) {
-                failures.add(endpoint + ": " + describe(e));
+                failures.add(endpoint + ": " + StartupException.causes(e));
             } catch (java.net.http.HttpTimeoutException e) {
                 throw Deadline.noAnswer(endpoint.toString(), request.toString(), timeout, e);
             } catch (IOException e) {
                 if (e.getCause() instanceof ConnectException || e instanceof javax.net.ssl.SSLException) {
-                    failures.add(endpoint + ": " + describe(e));
+                    failures.add(endpoint + ": " + StartupException.causes(e));
                     continue;
                 }
                 throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "etcd at " + endpoint + " failed "
-                        + request + ": " + describe(e), e);
+                        + request + ": " + StartupException.causes(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StartupException(Reason.INTERNAL, "Interrupted while waiting for etcd", e);
@@ -276,20 +276,6 @@ final class EtcdV2Client implements AutoCloseable {
         StringBuilder out = new StringBuilder();
         values.forEach((k, v) -> out.append(out.length() == 0 ? "" : "&").append(k).append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        return out.toString();
-    }
-
-    private static String describe(Throwable e) {
-        StringBuilder out = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            if (out.indexOf(message) < 0) {
-                out.append(out.length() == 0 ? "" : " <- ").append(message);
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
         return out.toString();
     }
 

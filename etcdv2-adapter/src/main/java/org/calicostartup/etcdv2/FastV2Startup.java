@@ -71,10 +71,7 @@ final class FastV2Startup {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<StartupReport> report = attempt();
             if (report.isPresent()) {
-                StartupReport r = report.get();
-                return new StartupReport(r.nodeName(), r.datastore(), r.mode(), r.before(), r.after(),
-                        r.nodeCreated(), r.created(), r.updated(), r.conflictCheckRan(), r.conflicts(),
-                        context.timer().phases(), context.stats().snapshot(), attempt, context.deadline().elapsed());
+                return report.get().withRetries(attempt);
             }
             LOG.info("An IP claim of node {} was taken meanwhile; retrying from a fresh read (attempt {})", name,
                     attempt + 2);
@@ -321,12 +318,13 @@ final class FastV2Startup {
             LOG.info("Skipping IP pool configuration");
             return List.of();
         }
-        boolean v4 = ipamKeys.stream().anyMatch(k -> V2Layout.poolFamily(k).equals(Optional.of(IpFamily.V4)));
-        boolean v6 = ipamKeys.stream().anyMatch(k -> V2Layout.poolFamily(k).equals(Optional.of(IpFamily.V6)));
+        java.util.Set<IpFamily> present = V2Layout.poolFamilies(ipamKeys);
+        boolean v4 = present.contains(IpFamily.V4);
+        boolean v6 = present.contains(IpFamily.V6);
         List<Request> writes = new ArrayList<>();
         if (!v4) {
             PoolSettings pool = config.ipv4Pool();
-            CidrAddress cidr = pool.cidr().orElse(PoolSettings.DEFAULT_IPV4_CIDR);
+            CidrAddress cidr = V2Layout.defaultPoolCidr(pool);
             LOG.info("Ensure default IPv4 pool is created. IPIP mode: {}", ipipMode(pool));
             writes.add(Request.put(V2Layout.poolKey(cidr), V2Layout.poolValue(cidr, pool), Map.of("prevExist",
                     "false")));
@@ -336,7 +334,7 @@ final class FastV2Startup {
         }
         if (!v6 && context.ipv6Supported()) {
             PoolSettings pool = config.ipv6Pool();
-            CidrAddress cidr = pool.cidr().orElse(CidrAddress.parse(V2Layout.DEFAULT_IPV6_POOL).orElseThrow());
+            CidrAddress cidr = V2Layout.defaultPoolCidr(pool);
             LOG.info("Ensure default IPv6 pool is created.");
             writes.add(Request.put(V2Layout.poolKey(cidr), V2Layout.poolValue(cidr, pool), Map.of("prevExist",
                     "false")));

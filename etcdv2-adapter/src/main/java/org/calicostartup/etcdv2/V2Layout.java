@@ -17,6 +17,7 @@ import org.calicostartup.config.PoolSettings;
 import org.calicostartup.etcdv2.EtcdV2Client.Request;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
+import org.calicostartup.node.IpClaims;
 import org.calicostartup.node.StoredAddresses;
 
 /**
@@ -35,7 +36,7 @@ final class V2Layout {
     static final String CONFIG = "/calico/v1/config";
     static final String READY = "/calico/v1/Ready";
     static final String BGP_GLOBAL = "/calico/bgp/v1/global";
-    static final String CLAIMS = "/calico/startup/v1/ipclaims/";
+    static final String CLAIMS = IpClaims.PREFIX;
     static final List<String> BGP_FIELDS = List.of("ip_addr_v4", "network_v4", "ip_addr_v6", "network_v6", "as_num");
     private static final Pattern POOL_KEY = Pattern.compile("^/?calico/v1/ipam/v(.)/pool/([^/]+)$");
 
@@ -55,26 +56,33 @@ final class V2Layout {
     }
 
     static String claim(CidrAddress address) {
-        return CLAIMS + (address.family() == IpFamily.V4 ? "ipv4/" : "ipv6/") + address.ip();
+        return IpClaims.key(address);
     }
 
     static String claimValue(String nodeName) {
-        return JSON.createObjectNode().put("node", nodeName).toString();
+        return IpClaims.value(nodeName);
     }
 
     static Optional<String> claimHolder(String value) {
-        try {
-            JsonNode json = JSON.readTree(value);
-            return json != null && json.path("node").isTextual() ? Optional.of(json.path("node").asText())
-                    : Optional.empty();
-        } catch (java.io.IOException e) {
-            return Optional.empty();
-        }
+        return IpClaims.holder(value);
     }
 
     /** Pool key: the CIDR with its first {@code /} replaced by {@code -}. */
     static String poolKey(CidrAddress cidr) {
         return "/calico/v1/ipam/v" + cidr.family().version() + "/pool/" + cidr.network().toString().replaceFirst("/", "-");
+    }
+
+    /** The families that have at least one pool, from the keys of the recursive GET of /calico/v1/ipam/. */
+    static java.util.Set<IpFamily> poolFamilies(java.util.Collection<String> ipamKeys) {
+        java.util.Set<IpFamily> families = java.util.EnumSet.noneOf(IpFamily.class);
+        ipamKeys.forEach(key -> poolFamily(key).ifPresent(families::add));
+        return families;
+    }
+
+    /** The CIDR of a default pool: configured, else Calico 2.6's defaults (192.168.0.0/16, fd80:24e2:f998:72d6::/64). */
+    static CidrAddress defaultPoolCidr(PoolSettings pool) {
+        return pool.cidr().orElse(pool.family() == IpFamily.V4 ? PoolSettings.DEFAULT_IPV4_CIDR
+                : CidrAddress.parse(DEFAULT_IPV6_POOL).orElseThrow());
     }
 
     /** The family of a key under /calico/v1/ipam/ that is a pool. */
