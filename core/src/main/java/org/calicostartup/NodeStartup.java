@@ -14,6 +14,7 @@ import org.calicostartup.autodetect.SystemInterfaces;
 import org.calicostartup.config.DatastoreType;
 import org.calicostartup.config.StartupConfig;
 import org.calicostartup.node.Candidates;
+import org.calicostartup.profile.ReleaseProfile;
 import org.calicostartup.spi.Datastore;
 import org.calicostartup.spi.DatastoreProvider;
 import org.calicostartup.spi.Deadline;
@@ -67,10 +68,12 @@ public final class NodeStartup {
         String name = config.node().name().value();
         LOG.info("Starting node {} on {} at {} ({} mode, deadline {} s)", name, config.datastore().type().envValue(),
                 config.datastore().endpointList(), mode, config.startupTimeout().toSeconds());
-        Candidates candidates = timer.time("autodetect", () -> Candidates.find(config.node(), autodetector));
+        ReleaseProfile profile = config.profileBeforeReading();
+        Candidates candidates = timer.time("autodetect", () -> Candidates.find(config.node(), autodetector,
+                profile));
         boolean ipv6Supported = config.ipv6Supported() && Files.isDirectory(PROC_IPV6);
         StartupContext context = new StartupContext(config, mode, candidates, autodetector, ipv6Supported, clock,
-                deadline, stats, timer);
+                deadline, stats, timer, profile, () -> refuseForeignLayout(deadline));
         Datastore store = datastore.orElseGet(() -> provider(config.datastore().type()).open(config.datastore()));
         try {
             // Phase times, I/O and elapsed time belong to the whole run (waiting and files included), so they are
@@ -114,20 +117,59 @@ public final class NodeStartup {
         }
     }
 
+    /**
+     * With neither {@code DATASTORE_TYPE} nor {@code CALICO_STARTUP_CALICO_VERSION} set, an etcd v3 startup about to
+     * initialise a cluster (no ClusterInformation yet) first looks for Calico 2.x data in etcd's v2 keyspace — a
+     * calico-node 2.6 manifest dropped in unchanged sets only the etcd variables — and refuses rather than write
+     * Calico v3 resources beside a running Calico 2.6 cluster. Nothing has been written when it refuses.
+     */
+    private void refuseForeignLayout(Deadline deadline) {
+        if (config.datastoreTypeGiven() || config.datastore().type() != DatastoreType.ETCDV3) {
+            return;
+        }
+        Optional<DatastoreProvider> v2 = findProvider(DatastoreType.ETCDV2);
+        if (v2.isEmpty()) {
+            LOG.warn("DATASTORE_TYPE is unset and the etcd v2 adapter is not on the class path: cannot check "
+                    + "whether this etcd holds Calico 2.x data; set DATASTORE_TYPE to say which it is");
+            return;
+        }
+        org.calicostartup.config.DatastoreConfig v2Config = new org.calicostartup.config.DatastoreConfig(
+                DatastoreType.ETCDV2, config.datastore().endpoints(), config.datastore().tls(),
+                config.datastore().credentials(), config.datastore().requestTimeout());
+        Optional<String> recorded;
+        try (Datastore store = v2.get().open(v2Config)) {
+            recorded = store.recordedCalicoVersion(deadline);
+        } catch (StartupException e) {
+            LOG.info("No Calico 2.x data found in etcd's v2 keyspace ({})", e.getMessage());
+            return;
+        }
+        if (recorded.isPresent()) {
+            throw new StartupException(StartupException.Reason.CONFIGURATION, "DATASTORE_TYPE is unset, and this "
+                    + "etcd holds no Calico v3 data but Calico " + (recorded.get().isEmpty() ? "2.x"
+                    : recorded.get()) + " data in its v2 keyspace (/calico/v1/config/CalicoVersion): nothing was "
+                    + "written. Set DATASTORE_TYPE=etcdv2 (or CALICO_STARTUP_CALICO_VERSION to the 2.6 release "
+                    + "you run) to register in that cluster, or DATASTORE_TYPE=etcdv3 to start a Calico v3 one");
+        }
+    }
+
     /** Opens the datastore {@code config} names, through its {@link DatastoreProvider}. */
     public static Datastore openDatastore(org.calicostartup.config.DatastoreConfig config) {
         return provider(config.type()).open(config);
     }
 
-    private static DatastoreProvider provider(DatastoreType type) {
+    private static Optional<DatastoreProvider> findProvider(DatastoreType type) {
         for (DatastoreProvider provider : ServiceLoader.load(DatastoreProvider.class)) {
             if (provider.type() == type) {
-                return provider;
+                return Optional.of(provider);
             }
         }
-        throw new StartupException(StartupException.Reason.CONFIGURATION, "DATASTORE_TYPE=" + type.envValue()
+        return Optional.empty();
+    }
+
+    private static DatastoreProvider provider(DatastoreType type) {
+        return findProvider(type).orElseThrow(() -> new StartupException(StartupException.Reason.CONFIGURATION, "DATASTORE_TYPE=" + type.envValue()
                 + " needs its module on the class path"
-                + (type == DatastoreType.ETCDV2 ? " (org.calicostartup:calico-startup-etcdv2-adapter)" : ""));
+                + (type == DatastoreType.ETCDV2 ? " (org.calicostartup:calico-startup-etcdv2-adapter)" : "")));
     }
 
     private static void sleep(Duration duration) {

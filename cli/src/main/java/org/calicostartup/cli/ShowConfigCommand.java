@@ -42,6 +42,8 @@ final class ShowConfigCommand implements Callable<Integer> {
         var node = config.node();
         row(out, "Node name", node.name() + " (from " + node.name().source() + ")");
         row(out, "Datastore", datastore.type().envValue() + " at " + datastore.endpointList());
+        row(out, "Calico release", config.calicoVersion().map(v -> v + " (CALICO_STARTUP_CALICO_VERSION)")
+                .orElse("the one the cluster records, else " + config.profileBeforeReading().release()));
         row(out, "TLS", datastore.tls().map(t -> "CA " + t.caCertFile()
                 + t.certFile().map(c -> ", client certificate " + c).orElse("")).orElse("off"));
         row(out, "Authentication", datastore.credentials().map(c -> "user " + c.username()).orElse("none"));
@@ -100,8 +102,13 @@ final class ShowConfigCommand implements Callable<Integer> {
     }
 
     private static String pool(PoolSettings pool) {
-        return pool.cidr().map(Object::toString).orElse("a random ULA /48 (etcdv3) or fd80:24e2:f998:72d6::/64 "
-                + "(etcdv2)") + ", block /" + pool.blockSize() + ", IPIP " + pool.ipipMode().calicoName()
+        if (pool.cidrNone()) {
+            return "none (no default pool of this family; Calico v3.29+)";
+        }
+        String defaultCidr = pool.family() == org.calicostartup.net.IpFamily.V4
+                ? "192.168.0.0/16 (from Calico v3.14: the first of it and 172.16-31.0.0/16 that holds no host address)"
+                : "a random ULA /48 (etcdv3) or fd80:24e2:f998:72d6::/64 (etcdv2)";
+        return pool.cidr().map(Object::toString).orElse(defaultCidr) + ", block /" + pool.blockSize() + ", IPIP " + pool.ipipMode().calicoName()
                 + ", VXLAN " + pool.vxlanMode().calicoName() + ", NAT outgoing " + pool.natOutgoing()
                 + ", nodes " + pool.nodeSelector() + " (created only if no pool of the family exists)";
     }

@@ -26,7 +26,7 @@ class HostileNodeNameTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"../x", "a/b", "%2F", "a%2Fb", "Node-A", "nöde", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "node\nb",
+    @ValueSource(strings = {"../x", "a/b", "%2F", "a%2Fb", "nöde", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "node\nb",
         "../../calico/v1/Ready", "node\u0000a", ".."})
     void isRefusedAndNothingIsWritten(String name) throws Exception {
         EtcdCluster etcd = ETCD.cluster();
@@ -44,6 +44,21 @@ class HostileNodeNameTest {
         }
         assertTrue(v3Keys(etcd).isEmpty(), "no v3 key written");
         assertTrue(v2Keys(etcd).contains("\"errorCode\":100"), "no v2 key written: " + v2Keys(etcd));
+    }
+
+    /** Upper case is refused on etcd v3 (RFC 1123) and is a valid Calico 2.6 name (see ReleaseTableV2Test). */
+    @org.junit.jupiter.api.Test
+    void upperCaseIsRefusedOnEtcdV3() throws Exception {
+        EtcdCluster etcd = ETCD.cluster();
+        Map<String, String> env = new HashMap<>(etcd.environment());
+        env.put("DATASTORE_TYPE", "etcdv3");
+        env.put("NODENAME", "Node-A");
+        env.put("IP", "10.0.0.11/24");
+        env.put("CALICO_NODENAME_FILE", tmp.resolve("nodename").toString());
+        CliFixture.Result result = CliFixture.inProcess(env, "run");
+        assertEquals(ExitCodes.CONFIGURATION, result.code(), result.out() + result.err());
+        assertTrue(result.err().contains("Invalid node name"), result.err());
+        assertTrue(v3Keys(etcd).isEmpty(), "no v3 key written");
     }
 
     private static String v2Keys(EtcdCluster etcd) throws Exception {

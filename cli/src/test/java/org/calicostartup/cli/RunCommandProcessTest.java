@@ -34,6 +34,9 @@ class RunCommandProcessTest {
         env.put("IP", ip);
         env.put("FELIX_IPV6SUPPORT", "false");
         env.put("CALICO_NODENAME_FILE", tmp.resolve(name + ".nodename").toString());
+        // Said explicitly: this etcd also holds the etcd v2 test's Calico 2.6 data, and without DATASTORE_TYPE a
+        // first v3 registration beside it is refused (ReleaseTableV2Test).
+        env.put("DATASTORE_TYPE", "etcdv3");
         for (int i = 0; i < extra.length; i += 2) {
             env.put(extra[i], extra[i + 1]);
         }

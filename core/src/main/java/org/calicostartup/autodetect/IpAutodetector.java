@@ -51,14 +51,22 @@ public final class IpAutodetector {
      * @throws StartupException with reason {@link StartupException.Reason#AUTODETECTION} when none is found
      */
     public DetectedAddress detect(AutodetectionMethod method, IpFamily family) {
+        return detect(method, family, DEFAULT_INTERFACES_TO_EXCLUDE);
+    }
+
+    /**
+     * As {@link #detect(AutodetectionMethod, IpFamily)}, with a release's own default exclusion list (see
+     * {@code ReleaseProfile.defaultInterfaceExclusions()}).
+     */
+    public DetectedAddress detect(AutodetectionMethod method, IpFamily family, List<Pattern> defaultExclusions) {
         LOG.debug("Autodetecting {} address with method {}", family, method.text());
         DetectedAddress detected;
         if (method instanceof AutodetectionMethod.FirstFound) {
-            detected = firstFound(List.of(), DEFAULT_INTERFACES_TO_EXCLUDE, address -> true, family);
+            detected = firstFound(List.of(), defaultExclusions, address -> true, family);
         } else if (method instanceof AutodetectionMethod.Interfaces m) {
             detected = firstFound(m.patterns(), List.of(), address -> true, family);
         } else if (method instanceof AutodetectionMethod.SkipInterfaces m) {
-            List<Pattern> exclude = new ArrayList<>(DEFAULT_INTERFACES_TO_EXCLUDE);
+            List<Pattern> exclude = new ArrayList<>(defaultExclusions);
             exclude.addAll(m.patterns());
             detected = firstFound(List.of(), exclude, address -> true, family);
         } else if (method instanceof AutodetectionMethod.Cidrs m) {
@@ -72,6 +80,11 @@ public final class IpAutodetector {
         LOG.info("Using autodetected {} address on interface {}: {}", family, detected.interfaceName(),
                 detected.address());
         return detected;
+    }
+
+    /** Every address of the family on any interface, in kernel order (Calico's default-pool overlap check). */
+    public List<CidrAddress> allAddresses(IpFamily family) {
+        return list().stream().flatMap(nic -> nic.addresses().stream()).filter(a -> a.family() == family).toList();
     }
 
     /** The interface address holding {@code address}, on any interface (no exclusions), if this host has it. */

@@ -21,6 +21,8 @@ import org.calicostartup.autodetect.AutodetectionMethod;
 import org.calicostartup.config.EnvironmentReader.Variable;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
+import org.calicostartup.profile.CalicoRelease;
+import org.calicostartup.profile.ReleaseProfile;
 
 /** Turns calico-node's environment into a {@link StartupConfig}; every error names the variable and its value. */
 final class EnvironmentParser {
@@ -43,7 +45,9 @@ final class EnvironmentParser {
     }
 
     StartupConfig parse() {
-        DatastoreConfig datastore = datastore();
+        Optional<CalicoRelease> calicoVersion = calicoVersion();
+        Optional<Variable> typeVar = env.datastore("DATASTORE_TYPE");
+        DatastoreConfig datastore = datastore(typeVar, calicoVersion);
         Path nodenameFile = env.get("CALICO_NODENAME_FILE").filter(f -> !f.isEmpty())
                 .map(f -> path("CALICO_NODENAME_FILE", f)).orElse(StartupConfig.DEFAULT_NODENAME_FILE);
         boolean noDefaultPools = env.get("NO_DEFAULT_POOLS", "").toLowerCase(Locale.ROOT).equals("true");
@@ -51,9 +55,10 @@ final class EnvironmentParser {
             throw configuration("Invalid configuration with NO_DEFAULT_POOLS defined and CALICO_IPV4POOL_CIDR or "
                     + "CALICO_IPV6POOL_CIDR defined.");
         }
-        PoolSettings ipv4Pool = pool(IpFamily.V4);
-        PoolSettings ipv6Pool = pool(IpFamily.V6);
-        NodeSettings node = node(nodenameFile);
+        boolean v2 = datastore.type() == DatastoreType.ETCDV2;
+        PoolSettings ipv4Pool = pool(IpFamily.V4, v2);
+        PoolSettings ipv6Pool = pool(IpFamily.V6, v2);
+        NodeSettings node = node(nodenameFile, v2);
         return new StartupConfig(datastore, node, ipv4Pool, ipv6Pool, noDefaultPools,
                 env.notFalse("FELIX_IPV6SUPPORT", true), list(env.get("CLUSTER_TYPE", "")),
                 env.exactlyTrue("WAIT_FOR_DATASTORE"), nodenameFile,
@@ -61,17 +66,38 @@ final class EnvironmentParser {
                 logLevel(), env.exactlyTrue("CALICO_DISABLE_FILE_LOGGING"),
                 duration("AUTODETECT_POLL_INTERVAL", StartupConfig.DEFAULT_AUTODETECT_POLL_INTERVAL, true),
                 env.get("CALICO_STARTUP_ENV_FILE").filter(f -> !f.isEmpty())
-                        .map(f -> path("CALICO_STARTUP_ENV_FILE", f)).orElse(StartupConfig.DEFAULT_STARTUP_ENV_FILE));
+                        .map(f -> path("CALICO_STARTUP_ENV_FILE", f)).orElse(StartupConfig.DEFAULT_STARTUP_ENV_FILE),
+                calicoVersion, typeVar.isPresent() || calicoVersion.isPresent());
+    }
+
+    /** {@code CALICO_STARTUP_CALICO_VERSION}: a supported calico-node release, or unset. */
+    private Optional<CalicoRelease> calicoVersion() {
+        String value = env.get("CALICO_STARTUP_CALICO_VERSION", "");
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(CalicoRelease.supported(value).orElseThrow(() ->
+                StartupException.invalidValue("CALICO_STARTUP_CALICO_VERSION", value, CalicoRelease.SUPPORTED)));
     }
 
     // ---------------------------------------------------------------------------------------------- datastore
 
-    private DatastoreConfig datastore() {
-        Variable typeVar = env.datastore("DATASTORE_TYPE").orElse(new Variable("DATASTORE_TYPE", "etcdv3"));
+    /**
+     * {@code DATASTORE_TYPE}; unset, the release decides (2.x: etcd v2), else etcd v3. A release that does not use
+     * the datastore named is refused.
+     */
+    private DatastoreConfig datastore(Optional<Variable> given, Optional<CalicoRelease> calicoVersion) {
+        Variable typeVar = given.orElse(new Variable("DATASTORE_TYPE",
+                calicoVersion.filter(CalicoRelease::usesEtcdV2).isPresent() ? "etcdv2" : "etcdv3"));
         DatastoreType type = Arrays.stream(DatastoreType.values())
                 .filter(t -> t.envValue().equals(typeVar.value())).findFirst()
                 .orElseThrow(() -> StartupException.invalidValue(typeVar.name(), typeVar.value(),
                         "\"etcdv3\" (the default) or \"etcdv2\"; the Kubernetes datastore is not supported"));
+        calicoVersion.filter(v -> v.usesEtcdV2() != (type == DatastoreType.ETCDV2)).ifPresent(v -> {
+            throw configuration("CALICO_STARTUP_CALICO_VERSION=" + v + " and " + typeVar.name() + "="
+                    + typeVar.value() + " do not go together: Calico 2.x keeps its data in etcd's v2 API "
+                    + "(DATASTORE_TYPE=etcdv2), Calico 3.x in the v3 API (DATASTORE_TYPE=etcdv3)");
+        });
         env.datastoreNonEmpty("ETCD_DISCOVERY_SRV").ifPresent(srv -> {
             throw configuration(srv.name() + " is set, but DNS SRV discovery is not supported: list the etcd "
                     + "members in ETCD_ENDPOINTS instead");
@@ -196,7 +222,7 @@ final class EnvironmentParser {
 
     // --------------------------------------------------------------------------------------------------- node
 
-    private NodeSettings node(Path nodenameFile) {
+    private NodeSettings node(Path nodenameFile, boolean v2) {
         AddressSetting ipv4 = address("IP", IpFamily.V4);
         AddressSetting ipv6 = address("IP6", IpFamily.V6);
         AutodetectionMethod ipv4Method =
@@ -212,7 +238,7 @@ final class EnvironmentParser {
             }
         });
         String backend = backend();
-        NodeName name = nodeNames.resolve(env, nodenameFile);
+        NodeName name = v2 ? nodeNames.resolveAsGiven(env) : nodeNames.resolve(env, nodenameFile);
         return new NodeSettings(name, ipv4, ipv6, ipv4Method, ipv6Method, asNumber, nodeRef,
                 env.exactlyTrue("DISABLE_NODE_IP_CHECK"), backend);
     }
@@ -267,19 +293,23 @@ final class EnvironmentParser {
 
     // -------------------------------------------------------------------------------------------------- pools
 
-    private PoolSettings pool(IpFamily family) {
+    private PoolSettings pool(IpFamily family, boolean v2) {
         String prefix = family == IpFamily.V4 ? "CALICO_IPV4POOL_" : "CALICO_IPV6POOL_";
-        Optional<CidrAddress> cidr = env.get(prefix + "CIDR").filter(c -> !c.isEmpty()).map(value ->
+        // "none" (Calico v3.29+) is kept as said; the release profile refuses it for older releases.
+        boolean cidrNone = !v2 && env.get(prefix + "CIDR", "").equals("none");
+        Optional<CidrAddress> cidr = env.get(prefix + "CIDR").filter(c -> !c.isEmpty() && !cidrNone).map(value ->
                 CidrAddress.parse(value).filter(c -> c.family() == family && value.contains("/"))
                         .orElseThrow(() -> StartupException.invalidValue(prefix + "CIDR", value, "an " + family
                                 + " network in CIDR notation such as "
                                 + (family == IpFamily.V4 ? "192.168.0.0/16" : "fd80:24e2:f998:72d6::/64"))));
-        if (family == IpFamily.V4 && cidr.isEmpty()) {
-            cidr = Optional.of(PoolSettings.DEFAULT_IPV4_CIDR);
-        }
         EncapsulationMode ipip = EncapsulationMode.NEVER;
         if (family == IpFamily.V4) {
             String value = env.get(prefix + "IPIP", "");
+            if (v2 && !ReleaseProfile.of(CalicoRelease.DEFAULT_V2).acceptsIpipValue(value.toLowerCase(Locale.ROOT))) {
+                // calico-node 2.6 would write the node, then fail to create the pool; refused before any I/O.
+                throw StartupException.invalidValue(prefix + "IPIP", value, "with DATASTORE_TYPE=etcdv2 (Calico "
+                        + "2.6): empty or \"off\", \"always\", \"cross-subnet\", in any case");
+            }
             ipip = EncapsulationMode.parse(value).orElseThrow(() ->
                     StartupException.invalidValue(prefix + "IPIP", value, EncapsulationMode.ACCEPTED));
         }
@@ -291,19 +321,22 @@ final class EnvironmentParser {
                     + "encapsulation on the default pool; choose one");
         }
         int blockSize = blockSize(prefix + "BLOCK_SIZE", family);
-        cidr.ifPresent(c -> {
+        cidr.or(() -> Optional.of(PoolSettings.DEFAULT_IPV4_CIDR).filter(d -> family == IpFamily.V4)).ifPresent(c -> {
             if (c.prefixLength() > blockSize) {
                 throw configuration("Invalid configuration: the pool " + c + " from " + prefix + "CIDR is smaller "
                         + "than one IPAM block of /" + blockSize + " (" + prefix + "BLOCK_SIZE)");
             }
         });
-        String selector = env.get(prefix + "NODE_SELECTOR", PoolSettings.DEFAULT_NODE_SELECTOR);
-        if (selector.isBlank()) {
+        // Set but empty means all(), as Calico's pool defaulting does.
+        String selector = env.get(prefix + "NODE_SELECTOR").filter(s -> !s.isEmpty())
+                .orElse(PoolSettings.DEFAULT_NODE_SELECTOR);
+        Selectors.validate(selector).ifPresent(problem -> {
             throw StartupException.invalidValue(prefix + "NODE_SELECTOR", selector,
-                    "a Calico selector such as all() or has(edge)");
-        }
+                    "a Calico selector such as all(), has(edge) or zone == \"a\" && !has(spot); " + problem);
+        });
         boolean nat = env.notFalse(prefix + "NAT_OUTGOING", family == IpFamily.V4);
-        return new PoolSettings(family, cidr, ipip, vxlan, nat, blockSize, selector);
+        boolean disableBgpExport = env.notFalse(prefix + "DISABLE_BGP_EXPORT", false);
+        return new PoolSettings(family, cidr, ipip, vxlan, nat, blockSize, selector, cidrNone, disableBgpExport);
     }
 
     private int blockSize(String variable, IpFamily family) {

@@ -55,6 +55,31 @@ public final class NodeNameResolver {
         return named(os, "the operating system host name");
     }
 
+    /**
+     * calico-node 2.6's {@code determineNodeName} (calico_node/startup/startup.go@v2.6.12): {@code NODENAME}, else
+     * {@code HOSTNAME}, else the OS host name — exactly as given, no trimming or lower-casing; no nodename file.
+     */
+    public NodeName resolveAsGiven(EnvironmentReader env) {
+        String fromEnv = env.get("NODENAME", "");
+        if (!fromEnv.isEmpty()) {
+            return named26(fromEnv, "NODENAME");
+        }
+        LOG.info("NODENAME environment not specified - check HOSTNAME");
+        String hostname = env.get("HOSTNAME", "");
+        if (!hostname.isEmpty()) {
+            return named26(hostname, "HOSTNAME");
+        }
+        LOG.warn("Auto-detecting node name. It is recommended that an explicit value is supplied using the "
+                + "NODENAME environment variable.");
+        return named26(Objects.requireNonNullElse(osHostname.get(), ""), "the operating system host name");
+    }
+
+    private static NodeName named26(String name, String source) {
+        NodeName nodeName = new NodeName(name, source, NodeName.Rules.CALICO_2_6);
+        LOG.info("Determined node name: {}", nodeName);
+        return nodeName;
+    }
+
     private static NodeName named(String name, String source) {
         NodeName nodeName = new NodeName(name, source);
         LOG.info("Determined node name: {}", nodeName);

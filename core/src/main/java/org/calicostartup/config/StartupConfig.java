@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.calicostartup.profile.CalicoRelease;
+import org.calicostartup.profile.ReleaseProfile;
 
 /**
  * Everything one node startup needs, read from calico-node's environment variables by {@link #fromEnvironment} or
@@ -20,11 +23,16 @@ import java.util.Objects;
  * @param startupEnvFile    where the etcd v2 (Calico 2.6) startup writes {@code export NODENAME=<name>}
  *                          ({@code CALICO_STARTUP_ENV_FILE}, a calico-startup addition; calico-node writes
  *                          {@code startup.env} in its working directory)
+ * @param calicoVersion     {@code CALICO_STARTUP_CALICO_VERSION}: the calico-node release to reproduce; empty means
+ *                          the one the cluster records, else the datastore's default (see {@code ReleaseProfile})
+ * @param datastoreTypeGiven whether {@code DATASTORE_TYPE} (or the release) chose the datastore; when not, an etcd v3
+ *                          startup refuses to initialise a cluster whose Calico data lives in the v2 keyspace
  */
 public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSettings ipv4Pool,
         PoolSettings ipv6Pool, boolean noDefaultPools, boolean ipv6Supported, List<String> clusterType,
         boolean waitForDatastore, Path nodenameFile, Duration startupTimeout, String logLevel,
-        boolean disableFileLogging, Duration autodetectPollInterval, Path startupEnvFile) {
+        boolean disableFileLogging, Duration autodetectPollInterval, Path startupEnvFile,
+        Optional<CalicoRelease> calicoVersion, boolean datastoreTypeGiven) {
 
     public static final Path DEFAULT_NODENAME_FILE = Path.of("/var/lib/calico/nodename");
     /** Below the ~60 s a default calico-node liveness probe allows. */
@@ -43,6 +51,20 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(autodetectPollInterval, "autodetectPollInterval");
         Objects.requireNonNull(startupEnvFile, "startupEnvFile");
+        Objects.requireNonNull(calicoVersion, "calicoVersion");
+        calicoVersion.ifPresent(v -> {
+            if (!v.isSupported()) {
+                throw new IllegalArgumentException("unsupported Calico release " + v);
+            }
+            if (v.usesEtcdV2() != (datastore.type() == DatastoreType.ETCDV2)) {
+                throw new IllegalArgumentException("Calico " + v + " does not use " + datastore.type().envValue());
+            }
+        });
+    }
+
+    /** The release profile to use before anything is read from the datastore. */
+    public ReleaseProfile profileBeforeReading() {
+        return ReleaseProfile.beforeReading(calicoVersion, datastore.type());
     }
 
     /**

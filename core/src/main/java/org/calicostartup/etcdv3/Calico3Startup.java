@@ -29,6 +29,7 @@ import org.calicostartup.net.IpFamily;
 import org.calicostartup.node.AddressResolution;
 import org.calicostartup.node.ConflictCheck;
 import org.calicostartup.node.StoredAddresses;
+import org.calicostartup.profile.ReleaseProfile;
 import org.calicostartup.spi.StartupContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +78,7 @@ final class Calico3Startup {
             LOG.info("Building new node resource Name={}", name);
         }
         AddressResolution resolution = AddressResolution.resolve(settings, before, context.candidates());
-        if (resolution.failure().isPresent() && !resolution.clearBeforeFailing()) {
+        if (resolution.failure().isPresent()) {
             throw resolution.failure().get();
         }
         StoredAddresses after = resolution.addresses();
@@ -110,11 +111,13 @@ final class Calico3Startup {
             LOG.warn("Terminating");
             throw failAfter.get();
         }
-        boolean ipip = configurePools();
+        V3DefaultPools pools = configurePools();
         ensureClusterInformation(config.clusterType());
         Optional<Stored> felix = get(V3Keys.FELIX_DEFAULT);
         if (felix.isEmpty()) {
-            create(V3Keys.FELIX_DEFAULT, V3Resources.felixDefault(ipip, context.clock()));
+            create(V3Keys.FELIX_DEFAULT, V3Resources.felixDefault(false, false, context.clock()));
+        } else {
+            ensureFelixDefault(felix.get(), false, false);
         }
         if (get(V3Keys.felixNode(name)).isEmpty()) {
             create(V3Keys.felixNode(name), V3Resources.felixNode(name, context.clock()));
@@ -124,45 +127,46 @@ final class Calico3Startup {
                 context.stats().snapshot(), 0, context.deadline().elapsed());
     }
 
-    /** Lists pools; creates each missing default pool after the re-list Calico does for overlap validation. */
-    private boolean configurePools() {
-        if (config.noDefaultPools()) {
-            LOG.info("Skipping IP pool configuration");
-            return false;
-        }
-        java.util.Set<IpFamily> present = V3Planner.poolFamilies(list(V3Keys.IPPOOLS));
-        boolean v6 = present.contains(IpFamily.V6);
-        boolean ipip = false;
-        if (!present.contains(IpFamily.V4)) {
-            PoolSettings pool = config.ipv4Pool();
+    /**
+     * Lists pools; creates each missing default pool after the re-list Calico does for overlap validation, turning on
+     * IPIP or VXLAN in the default FelixConfiguration first where the release does ({@code maybeEnableIPIP}).
+     */
+    private V3DefaultPools configurePools() {
+        ReleaseProfile profile = context.profile();
+        V3DefaultPools pools = V3DefaultPools.decide(config, profile,
+                V3Planner.poolFamilies(config.noDefaultPools() ? List.of() : list(V3Keys.IPPOOLS)),
+                context.ipv6Supported(), () -> context.autodetector().allAddresses(IpFamily.V4));
+        for (V3DefaultPools.Pool pool : pools.pools()) {
             list(V3Keys.IPPOOLS);
-            if (pool.ipipMode() != EncapsulationMode.NEVER) {
-                ipip = true;
+            boolean ipip = pools.enableIpip() && pool.settings().family() == IpFamily.V4;
+            boolean vxlan = pools.enableVxlan() && pool.settings().vxlanMode() != EncapsulationMode.NEVER;
+            if (ipip || vxlan) {
                 Optional<Stored> felix = get(V3Keys.FELIX_DEFAULT);
                 if (felix.isEmpty()) {
-                    create(V3Keys.FELIX_DEFAULT, V3Resources.felixDefault(true, context.clock()));
+                    ObjectNode created = V3Resources.felixDefault(ipip, vxlan, context.clock());
+                    ((ObjectNode) created.get("spec")).remove(List.of("logSeverityScreen", "reportingInterval"));
+                    create(V3Keys.FELIX_DEFAULT, created);
                 } else {
-                    try {
-                        V3Resources.enableIpip(V3Resources.parse(felix.get().value(), "FelixConfiguration"))
-                                .ifPresent(updatedFelix -> update(felix.get(), updatedFelix));
-                    } catch (MalformedException e) {
-                        LOG.warn("Leaving malformed FelixConfiguration {} untouched: {}", felix.get().key(),
-                                e.getMessage());
-                    }
+                    ensureFelixDefault(felix.get(), ipip, vxlan);
                 }
             }
-            createPool(V3Resources.DEFAULT_IPV4_POOL, pool, pool.cidr().orElse(PoolSettings.DEFAULT_IPV4_CIDR));
+            createPool(pool.name(), pool.settings(), pool.cidr());
         }
-        if (!v6 && context.ipv6Supported()) {
-            PoolSettings pool = config.ipv6Pool();
-            list(V3Keys.IPPOOLS);
-            createPool(V3Resources.DEFAULT_IPV6_POOL, pool, pool.cidr().orElseGet(V3Resources::randomUlaPrefix));
+        return pools;
+    }
+
+    private void ensureFelixDefault(Stored felix, boolean ipip, boolean vxlan) {
+        try {
+            V3Resources.ensureFelixDefault(V3Resources.parse(felix.value(), "FelixConfiguration"), ipip, vxlan)
+                    .ifPresent(updatedFelix -> update(felix, updatedFelix));
+        } catch (MalformedException e) {
+            LOG.warn("Leaving malformed FelixConfiguration {} untouched: {}", felix.key(), e.getMessage());
         }
-        return ipip;
     }
 
     private void createPool(String poolName, PoolSettings pool, CidrAddress cidr) {
-        if (create(V3Keys.pool(poolName), V3Resources.pool(poolName, pool, cidr, context.clock()))) {
+        if (create(V3Keys.pool(poolName), V3Resources.pool(poolName, pool, cidr, context.profile(),
+                context.clock()))) {
             LOG.info("Created default {} pool ({}) with NAT outgoing {}. IPIP mode: {}", pool.family(),
                     cidr.network(), pool.natOutgoing(), pool.ipipMode().calicoName());
         }
@@ -171,12 +175,15 @@ final class Calico3Startup {
     private void ensureClusterInformation(List<String> clusterType) {
         Optional<Stored> info = get(V3Keys.CLUSTER_INFORMATION);
         if (info.isEmpty()) {
-            create(V3Keys.CLUSTER_INFORMATION, V3Resources.clusterInformation(clusterType, context.clock()));
+            context.foreignDataCheck().run();
+            create(V3Keys.CLUSTER_INFORMATION, V3Resources.clusterInformation(clusterType,
+                    context.profile().recordedVersion(), context.clock()));
             return;
         }
         try {
             V3Resources.ensureClusterInformation(V3Resources.parse(info.get().value(), "ClusterInformation"),
-                    clusterType).ifPresent(updatedInfo -> update(info.get(), updatedInfo));
+                    clusterType, context.profile().recordedVersion())
+                    .ifPresent(updatedInfo -> update(info.get(), updatedInfo));
         } catch (MalformedException e) {
             LOG.warn("Leaving malformed ClusterInformation {} untouched: {}", info.get().key(), e.getMessage());
         }

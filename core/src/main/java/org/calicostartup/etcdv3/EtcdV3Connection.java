@@ -54,6 +54,9 @@ final class EtcdV3Connection implements AutoCloseable {
     private final Client client;
     private final KV kv;
     private final DatastoreConfig config;
+    /** Set once etcd said the role may not touch the IP claims; later startups on this connection skip them. */
+    private final java.util.concurrent.atomic.AtomicBoolean claimsDenied =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private EtcdV3Connection(Client client, DatastoreConfig config) {
         this.client = client;
@@ -171,6 +174,29 @@ final class EtcdV3Connection implements AutoCloseable {
             }
             stats.read(bytes, response.getKvs().size());
         }
+    }
+
+    /** Whether IP claims may be used on this connection (etcd has not refused them). */
+    boolean claimsPermitted() {
+        return !claimsDenied.get();
+    }
+
+    /**
+     * Records that etcd refused a request touching the claims because the role lacks permission; true the first
+     * time (so that it is said once per connection).
+     */
+    boolean denyClaims() {
+        return claimsDenied.compareAndSet(false, true);
+    }
+
+    /** Whether etcd refused a request because the role may not touch a key (not a bad password or token). */
+    static boolean permissionDenied(StartupException failure) {
+        Throwable cause = failure.getCause();
+        if (cause instanceof EtcdException etcd) {
+            return etcd.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.PERMISSION_DENIED;
+        }
+        return failure.reason() == Reason.UNAUTHORIZED
+                && failure.getMessage().toLowerCase(Locale.ROOT).contains("permission denied");
     }
 
     /** The single place where jetcd and gRPC failures become calico-startup's. */

@@ -51,6 +51,13 @@ public final class EtcdV3Datastore implements Datastore {
     }
 
     @Override
+    public java.util.Optional<String> recordedCalicoVersion(org.calicostartup.spi.Deadline deadline) {
+        EtcdV3Connection.Session session = connection.session(new org.calicostartup.spi.IoStats(), deadline);
+        return session.get("read the recorded Calico version", V3Keys.CLUSTER_INFORMATION, false).getKvs().stream()
+                .findFirst().map(kv -> V3Resources.recordedVersion(kv.getValue().getBytes()));
+    }
+
+    @Override
     public void close() {
         connection.close();
     }

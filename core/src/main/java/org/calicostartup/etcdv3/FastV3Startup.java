@@ -45,33 +45,56 @@ final class FastV3Startup {
     /** Write attempts before giving up; each lost race means another node changed what this one decided on. */
     static final int MAX_ATTEMPTS = 10;
 
+    private final EtcdV3Connection connection;
     private final EtcdV3Connection.Session session;
-    private final StartupContext context;
-    private final V3Planner planner;
+    private StartupContext context;
     private final String name;
 
     FastV3Startup(EtcdV3Connection connection, StartupContext context) {
+        this.connection = connection;
         this.session = connection.session(context.stats(), context.deadline());
         this.context = context;
-        this.planner = new V3Planner(context);
         this.name = context.nodeName();
     }
 
     StartupReport run() {
+        while (true) {
+            try {
+                return attempts();
+            } catch (StartupException e) {
+                if (!connection.claimsPermitted() || !EtcdV3Connection.permissionDenied(e)) {
+                    throw e;
+                }
+                if (connection.denyClaims()) {
+                    LOG.warn("The etcd role of {} may not read or write calico-startup's IP claims under {} ({}). "
+                            + "Continuing as calico-node does: list the nodes, then write with conditions on this "
+                            + "node's key only, so two nodes starting at the same moment with one address can both "
+                            + "register it. Grant the role readwrite on the prefix /calico/startup/ to make address "
+                            + "claims race-free again.", context.config().datastore().credentials()
+                            .map(c -> "user " + c.username()).orElse("this client"), V3Keys.CLAIMS, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private StartupReport attempts() {
         int retries = 0;
         while (true) {
-            V3Snapshot snapshot = context.timer().time("read", () -> read(false));
-            V3Plan plan = planner.plan(snapshot);
+            V3Snapshot snapshot = settleProfile(context.timer().time("read", () -> read(false)));
+            V3Plan plan = planner().plan(snapshot);
             if (plan instanceof V3Plan.NeedNodeList need) {
                 LOG.info("Reading all nodes: {}", need.why());
-                V3Snapshot full = context.timer().time("read", () -> read(true));
-                plan = planner.plan(full);
+                snapshot = context.timer().time("read", () -> read(true));
+                plan = planner().plan(snapshot);
             }
             if (plan instanceof V3Plan.Fail fail) {
                 throw fail.failure();
             }
             if (!(plan instanceof V3Plan.Write write)) {
                 throw new IllegalStateException("unexpected plan " + plan);
+            }
+            if (snapshot.clusterInformation().isEmpty()) {
+                context.foreignDataCheck().run();
             }
             Optional<StartupReport> report = context.timer().time("write", () -> write(write));
             if (report.isPresent()) {
@@ -88,10 +111,29 @@ final class FastV3Startup {
         }
     }
 
+    private V3Planner planner() {
+        return new V3Planner(context, connection.claimsPermitted());
+    }
+
+    /**
+     * Settles the release profile from the version the cluster records; when that release detects addresses
+     * differently, the candidates change and the claims read no longer fit them, so the cluster is read again.
+     */
+    private V3Snapshot settleProfile(V3Snapshot snapshot) {
+        StartupContext settled = context.withRecordedVersion(snapshot.clusterInformation()
+                .map(info -> V3Resources.recordedVersion(info.value())));
+        if (settled == context) {
+            return snapshot;
+        }
+        boolean reread = !settled.candidates().sameAddresses(context.candidates());
+        context = settled;
+        return reread ? context.timer().time("read", () -> read(false)) : snapshot;
+    }
+
     // ------------------------------------------------------------------------------------------------- read
 
     private V3Snapshot read(boolean forceNodeList) {
-        List<String> claimKeys = candidateClaimKeys();
+        List<String> claimKeys = connection.claimsPermitted() ? candidateClaimKeys() : List.of();
         List<Op> base = new ArrayList<>();
         base.add(get(V3Keys.node(name), false));
         claimKeys.forEach(key -> base.add(get(key, false)));
@@ -105,8 +147,10 @@ final class FastV3Startup {
         long start = System.nanoTime();
         IoStats.Counts before = context.stats().snapshot();
         TxnResponse response;
-        if (forceNodeList) {
+        if (forceNodeList || (mayNeedNodeList() && !connection.claimsPermitted() && explicitCandidate())) {
+            // Without claims nothing in etcd can say an explicit address is unchanged: list, as calico-node would.
             response = session.txn("read the cluster", List.of(), withNodes, List.of());
+            forceNodeList = true;
         } else if (!mayNeedNodeList()) {
             response = session.txn("read the cluster", List.of(), base, List.of());
         } else {
@@ -129,6 +173,20 @@ final class FastV3Startup {
             context.candidates().of(family).address().ifPresent(a -> keys.add(V3Keys.claim(a)));
         }
         return keys;
+    }
+
+    /** Whether IP or IP6 names an address (or autodetect) and this host offers one. */
+    private boolean explicitCandidate() {
+        var settings = context.config().node();
+        for (IpFamily family : IpFamily.values()) {
+            AddressSetting setting = family == IpFamily.V4 ? settings.ipv4() : settings.ipv6();
+            boolean explicit = setting.mode() == AddressSetting.Mode.AUTODETECT
+                    || setting.mode() == AddressSetting.Mode.FIXED;
+            if (explicit && context.candidates().of(family).address().isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean mayNeedNodeList() {

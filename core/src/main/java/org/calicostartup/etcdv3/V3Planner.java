@@ -17,7 +17,6 @@ import java.util.OptionalLong;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
 import org.calicostartup.config.AddressSetting;
-import org.calicostartup.config.EncapsulationMode;
 import org.calicostartup.config.NodeSettings;
 import org.calicostartup.config.PoolSettings;
 import org.calicostartup.config.StartupConfig;
@@ -31,6 +30,7 @@ import org.calicostartup.node.ConflictCheck;
 import org.calicostartup.node.ConflictCheck.Conflict;
 import org.calicostartup.node.ConflictCheck.ListedNode;
 import org.calicostartup.node.StoredAddresses;
+import org.calicostartup.profile.ReleaseProfile;
 import org.calicostartup.spi.StartupContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,9 +50,16 @@ final class V3Planner {
     private final NodeSettings settings;
     private final String name;
     private final byte[] ourClaim;
+    private final boolean claimsPermitted;
 
     V3Planner(StartupContext context) {
+        this(context, true);
+    }
+
+    /** @param claimsPermitted false when the etcd role may not touch the claims: calico-node's rules alone */
+    V3Planner(StartupContext context, boolean claimsPermitted) {
         this.context = context;
+        this.claimsPermitted = claimsPermitted;
         this.config = context.config();
         this.settings = config.node();
         this.name = context.nodeName();
@@ -75,7 +82,7 @@ final class V3Planner {
             LOG.info("Building new node resource Name={}", name);
         }
         AddressResolution resolution = AddressResolution.resolve(settings, before, context.candidates());
-        if (resolution.failure().isPresent() && !resolution.clearBeforeFailing()) {
+        if (resolution.failure().isPresent()) {
             return new V3Plan.Fail(resolution.failure().get());
         }
         boolean checkRuns = resolution.failure().isEmpty() && resolution.changed() && !settings.disableNodeIpCheck()
@@ -106,7 +113,7 @@ final class V3Planner {
         conditions.add(snapshot.ownNode().isPresent()
                 ? new Cmp(bytes(nodeKey), Cmp.Op.EQUAL, CmpTarget.modRevision(snapshot.ownNode().get().modRevision()))
                 : new Cmp(bytes(nodeKey), Cmp.Op.EQUAL, CmpTarget.version(0)));
-        if (settings.configuresNetworking()) {
+        if (settings.configuresNetworking() && claimsPermitted) {
             Optional<V3Plan> needsList = claims(snapshot, listed, before, after, checkRuns, conditions, operations,
                     shared);
             if (needsList.isPresent()) {
@@ -213,40 +220,30 @@ final class V3Planner {
 
     /** Default pools, ClusterInformation and Felix configuration, each a nested create-if-absent or update-if-same. */
     private void sharedResources(V3Snapshot snapshot, List<Op> operations, List<SharedWrite> shared) {
-        boolean ipipPoolCreated = false;
-        if (config.noDefaultPools()) {
-            LOG.info("Skipping IP pool configuration");
-        } else {
-            java.util.Set<IpFamily> present = poolFamilies(snapshot.pools());
-            boolean v6 = present.contains(IpFamily.V6);
-            if (!present.contains(IpFamily.V4)) {
-                PoolSettings pool = config.ipv4Pool();
-                createPool(V3Resources.DEFAULT_IPV4_POOL, pool, pool.cidr().orElse(PoolSettings.DEFAULT_IPV4_CIDR),
-                        operations, shared);
-                ipipPoolCreated = pool.ipipMode() != EncapsulationMode.NEVER;
-            }
-            if (!v6 && context.ipv6Supported()) {
-                PoolSettings pool = config.ipv6Pool();
-                createPool(V3Resources.DEFAULT_IPV6_POOL, pool, pool.cidr().orElseGet(V3Resources::randomUlaPrefix),
-                        operations, shared);
-            }
+        ReleaseProfile profile = context.profile();
+        V3DefaultPools pools = V3DefaultPools.decide(config, profile, poolFamilies(snapshot.pools()),
+                context.ipv6Supported(), () -> context.autodetector().allAddresses(IpFamily.V4));
+        for (V3DefaultPools.Pool pool : pools.pools()) {
+            createPool(pool, operations, shared);
         }
         Optional<Stored> info = snapshot.clusterInformation();
         if (info.isEmpty()) {
             createIfAbsent(V3Keys.CLUSTER_INFORMATION, V3Resources.clusterInformation(config.clusterType(),
-                    context.clock()), "ClusterInformation", operations, shared);
+                    profile.recordedVersion(), context.clock()), "ClusterInformation", operations, shared);
         } else {
             parsed(info.get(), "ClusterInformation")
-                    .flatMap(stored -> V3Resources.ensureClusterInformation(stored, config.clusterType()))
+                    .flatMap(stored -> V3Resources.ensureClusterInformation(stored, config.clusterType(),
+                            profile.recordedVersion()))
                     .ifPresent(updated -> updateIfUnchanged(info.get(), updated, "ClusterInformation", operations,
                             shared));
         }
         Optional<Stored> felix = snapshot.felixDefault();
         if (felix.isEmpty()) {
-            createIfAbsent(V3Keys.FELIX_DEFAULT, V3Resources.felixDefault(ipipPoolCreated, context.clock()),
-                    "FelixConfiguration default", operations, shared);
-        } else if (ipipPoolCreated) {
-            parsed(felix.get(), "FelixConfiguration").flatMap(V3Resources::enableIpip)
+            createIfAbsent(V3Keys.FELIX_DEFAULT, V3Resources.felixDefault(pools.enableIpip(), pools.enableVxlan(),
+                    context.clock()), "FelixConfiguration default", operations, shared);
+        } else {
+            parsed(felix.get(), "FelixConfiguration")
+                    .flatMap(stored -> V3Resources.ensureFelixDefault(stored, pools.enableIpip(), pools.enableVxlan()))
                     .ifPresent(updated -> updateIfUnchanged(felix.get(), updated, "FelixConfiguration default",
                             operations, shared));
         }
@@ -256,13 +253,13 @@ final class V3Planner {
         }
     }
 
-    private void createPool(String poolName, PoolSettings pool, CidrAddress cidr, List<Op> operations,
-            List<SharedWrite> shared) {
-        LOG.info("Ensure default {} pool is created. IPIP mode: {}, VXLAN mode: {}", pool.family(),
-                pool.ipipMode().calicoName(), pool.vxlanMode().calicoName());
-        createIfAbsent(V3Keys.pool(poolName), V3Resources.pool(poolName, pool, cidr, context.clock()),
-                "default " + pool.family() + " pool (" + cidr.network() + ") with NAT outgoing " + pool.natOutgoing(),
-                operations, shared);
+    private void createPool(V3DefaultPools.Pool pool, List<Op> operations, List<SharedWrite> shared) {
+        PoolSettings settings = pool.settings();
+        LOG.info("Ensure default {} pool is created. IPIP mode: {}, VXLAN mode: {}", settings.family(),
+                settings.ipipMode().calicoName(), settings.vxlanMode().calicoName());
+        createIfAbsent(V3Keys.pool(pool.name()), V3Resources.pool(pool.name(), settings, pool.cidr(),
+                context.profile(), context.clock()), "default " + settings.family() + " pool ("
+                + pool.cidr().network() + ") with NAT outgoing " + settings.natOutgoing(), operations, shared);
     }
 
     private static void createIfAbsent(String key, ObjectNode value, String description, List<Op> operations,

@@ -22,6 +22,7 @@ import org.calicostartup.config.PoolSettings;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
 import org.calicostartup.node.StoredAddresses;
+import org.calicostartup.profile.ReleaseProfile;
 
 /**
  * Calico v3 resources as JSON, with the field names and order of Calico's Go structs. Stored resources are kept as
@@ -150,6 +151,10 @@ final class V3Resources {
             asNumber.ifPresent(as -> bgp.put("asNumber", as));
             setOrRemove(bgp, "ipv4Address", addresses.ipv4());
             setOrRemove(bgp, "ipv6Address", addresses.ipv6());
+            if (bgp.isEmpty()) {
+                // Calico's validator rejects an empty "bgp":{}; a node with no BGP data has no bgp at all.
+                spec.remove("bgp");
+            }
         }
         k8sNodeRef.ifPresent(ref -> {
             ArrayNode refs = spec.putArray("orchRefs");
@@ -183,14 +188,24 @@ final class V3Resources {
         return parsed.orElseThrow(() -> new MalformedException("spec.cidr " + cidr + " is not a CIDR")).family();
     }
 
-    static ObjectNode pool(String name, PoolSettings settings, CidrAddress cidr, Clock clock) {
+    /**
+     * A default pool as {@code createIPPool} builds it (node/pkg/lifecycle/startup/startup.go@v3.22.1, @v3.24.0):
+     * {@code vxlanMode} only from v3.7, {@code disableBGPExport} (when true) only from v3.24.
+     */
+    static ObjectNode pool(String name, PoolSettings settings, CidrAddress cidr, ReleaseProfile profile,
+            Clock clock) {
         ObjectNode pool = newResource("IPPool", name, clock);
         ObjectNode spec = pool.putObject("spec");
         spec.put("cidr", cidr.network().toString());
-        spec.put("vxlanMode", settings.vxlanMode().calicoName());
+        if (profile.hasVxlanPools()) {
+            spec.put("vxlanMode", settings.vxlanMode().calicoName());
+        }
         spec.put("ipipMode", settings.ipipMode().calicoName());
         if (settings.natOutgoing()) {
             spec.put("natOutgoing", true);
+        }
+        if (settings.disableBgpExport() && profile.readsPoolDisableBgpExport()) {
+            spec.put("disableBGPExport", true);
         }
         spec.put("blockSize", settings.blockSize());
         spec.put("nodeSelector", settings.nodeSelector());
@@ -213,25 +228,42 @@ final class V3Resources {
 
     // ------------------------------------------------------------------------------------ cluster information
 
-    static ObjectNode clusterInformation(List<String> clusterType, Clock clock) {
+    /** A stored ClusterInformation's {@code spec.calicoVersion} ("" when unreadable or unset). */
+    static String recordedVersion(byte[] clusterInformation) {
+        try {
+            return parse(clusterInformation, "ClusterInformation").path("spec").path("calicoVersion").asText("");
+        } catch (MalformedException e) {
+            return "";
+        }
+    }
+
+    /** A new ClusterInformation ({@code ensureClusterInformation}, libcalico-go/lib/clientv3/client.go@v3.22.1). */
+    static ObjectNode clusterInformation(List<String> clusterType, String calicoVersion, Clock clock) {
         ObjectNode info = newResource("ClusterInformation", "default", clock);
         ObjectNode spec = info.putObject("spec");
         spec.put("clusterGUID", HexFormat.of().formatHex(randomBytes(16)));
         if (!clusterType.isEmpty()) {
             spec.put("clusterType", String.join(",", clusterType));
         }
+        spec.put("calicoVersion", calicoVersion);
         spec.put("datastoreReady", true);
         return info;
     }
 
     /**
-     * calico-node's {@code EnsureInitialized} on an existing ClusterInformation: a missing GUID is generated, a
-     * missing datastoreReady set true, missing cluster-type items appended. Empty when nothing needs changing.
+     * calico-node's {@code EnsureInitialized} on an existing ClusterInformation: the version recorded, a missing
+     * GUID generated, a missing datastoreReady set true, missing cluster-type items appended. Empty when nothing
+     * needs changing.
      */
-    static Optional<ObjectNode> ensureClusterInformation(ObjectNode stored, List<String> clusterType) {
+    static Optional<ObjectNode> ensureClusterInformation(ObjectNode stored, List<String> clusterType,
+            String calicoVersion) {
         ObjectNode info = stored.deepCopy();
         ObjectNode spec = info.get("spec") instanceof ObjectNode s ? s : info.putObject("spec");
         boolean changed = false;
+        if (!spec.path("calicoVersion").asText("").equals(calicoVersion)) {
+            spec.put("calicoVersion", calicoVersion);
+            changed = true;
+        }
         if (spec.path("clusterGUID").asText("").isEmpty()) {
             spec.put("clusterGUID", HexFormat.of().formatHex(randomBytes(16)));
             changed = true;
@@ -259,29 +291,59 @@ final class V3Resources {
 
     // -------------------------------------------------------------------------------- felix configuration
 
-    static ObjectNode felixDefault(boolean ipipEnabled, Clock clock) {
+    /**
+     * A new default FelixConfiguration: {@code logSeverityScreen} Info and {@code reportingInterval} 0s
+     * ({@code ensureDefaultConfig}, node/pkg/lifecycle/startup/startup.go@v3.22.1), with {@code ipipEnabled} /
+     * {@code vxlanEnabled} when a pool that needs them was just created ({@code maybeEnableIPIP},
+     * {@code maybeEnableVXLAN}, libcalico-go/lib/clientv3/ippool.go@v3.22.1). Fields in the Go struct's order.
+     */
+    static ObjectNode felixDefault(boolean ipipEnabled, boolean vxlanEnabled, Clock clock) {
         ObjectNode felix = newResource("FelixConfiguration", "default", clock);
         ObjectNode spec = felix.putObject("spec");
         spec.put("logSeverityScreen", "Info");
         if (ipipEnabled) {
             spec.put("ipipEnabled", true);
         }
+        if (vxlanEnabled) {
+            spec.put("vxlanEnabled", true);
+        }
         spec.put("reportingInterval", "0s");
         return felix;
     }
 
-    /** The stored default Felix configuration with {@code ipipEnabled} set, if it is not already true. */
-    static Optional<ObjectNode> enableIpip(ObjectNode stored) {
-        if (stored.path("spec").path("ipipEnabled").asBoolean(false)) {
-            return Optional.empty();
-        }
+    /**
+     * The stored default FelixConfiguration completed as calico-node does: a missing {@code reportingInterval} (0s)
+     * and an empty {@code logSeverityScreen} (Info) filled, and {@code ipipEnabled} / {@code vxlanEnabled} set true
+     * when asked and not set at all — an explicit false is left alone. Empty when nothing changes.
+     */
+    static Optional<ObjectNode> ensureFelixDefault(ObjectNode stored, boolean enableIpip, boolean enableVxlan) {
         ObjectNode felix = stored.deepCopy();
         ObjectNode spec = felix.get("spec") instanceof ObjectNode s ? s : felix.putObject("spec");
-        spec.put("ipipEnabled", true);
+        boolean changed = false;
+        if (enableIpip && isUnset(spec.get("ipipEnabled"))) {
+            spec.put("ipipEnabled", true);
+            changed = true;
+        }
+        if (enableVxlan && isUnset(spec.get("vxlanEnabled"))) {
+            spec.put("vxlanEnabled", true);
+            changed = true;
+        }
+        if (isUnset(spec.get("reportingInterval"))) {
+            spec.put("reportingInterval", "0s");
+            changed = true;
+        }
+        if (isUnset(spec.get("logSeverityScreen")) || spec.get("logSeverityScreen").asText().isEmpty()) {
+            spec.put("logSeverityScreen", "Info");
+            changed = true;
+        }
         if (felix.get("metadata") instanceof ObjectNode m) {
             m.remove("resourceVersion");
         }
-        return Optional.of(felix);
+        return changed ? Optional.of(felix) : Optional.empty();
+    }
+
+    private static boolean isUnset(JsonNode value) {
+        return value == null || value.isNull();
     }
 
     static ObjectNode felixNode(String nodeName, Clock clock) {

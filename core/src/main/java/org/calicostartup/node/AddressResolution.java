@@ -11,17 +11,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * calico-node v3's {@code configureIPsAndSubnets}: which addresses the node gets from its settings, what is stored
- * and what this host offers, and whether they changed (a plain comparison of {@code ip/prefix}, v3.2+), which is
- * what makes the conflict check run.
+ * calico-node's {@code configureIPsAndSubnets}: which addresses the node gets from its settings, what is stored
+ * and what this host offers, and whether they changed, which is what makes the conflict check run.
+ *
+ * <p>When autodetection fails for a family that already has a stored address, every release keeps that address
+ * ("Autodetection of IPv4 address failed, keeping existing value", node/pkg/lifecycle/startup/startup.go@v3.22.1,
+ * calico_node/startup/startup.go@v2.6.12 and @v3.0.1); only a family with nothing stored fails.
  *
  * @param addresses        the addresses to store
  * @param changed          whether either address differs from the stored one
- * @param failure          when present, startup fails with it; if {@code clearBeforeFailing}, {@code addresses}
- *                         (with the failed family cleared) are written first, as calico-node does
+ * @param failure          when present, startup fails with it and nothing is written
  */
 public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, boolean ipv6Changed,
-        Optional<StartupException> failure, boolean clearBeforeFailing) {
+        Optional<StartupException> failure) {
 
     private static final Logger LOG = LoggerFactory.getLogger(AddressResolution.class);
 
@@ -39,15 +41,9 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
 
     /** Whose rules: calico-node 2.6 (etcd v2) or v3. */
     public enum Rules {
-        /**
-         * calico-node 2.6: a failed autodetection keeps an existing address; the change test compares IPs only
-         * (prefix ignored), and an IPv6 address counts as changed only when one is set.
-         */
+        /** calico-node 2.6: the change test compares IPs only (prefix ignored); IPv6 counts only when one is set. */
         CALICO_2_6,
-        /**
-         * calico-node v3.2+: a failed autodetection clears the address and fails; {@code ip/prefix} compared as
-         * strings; no address at all is an error (v3.17+).
-         */
+        /** calico-node v3.2+: {@code ip/prefix} compared as strings; no address at all is an error (v3.17+). */
         CALICO_3
     }
 
@@ -59,15 +55,17 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
     public static AddressResolution resolve(NodeSettings settings, StoredAddresses stored, Candidates candidates,
             Rules rules) {
         if (!settings.configuresNetworking()) {
-            return new AddressResolution(stored, false, false, Optional.empty(), false);
+            return new AddressResolution(stored, false, false, Optional.empty());
         }
         StoredAddresses result = stored;
         Optional<StartupException> failure = Optional.empty();
-        boolean clear = false;
         for (IpFamily family : IpFamily.values()) {
             AddressSetting setting = family == IpFamily.V4 ? settings.ipv4() : settings.ipv6();
             Candidates.Candidate candidate = candidates.of(family);
             Optional<CidrAddress> old = stored.of(family);
+            if (setting.mode() == AddressSetting.Mode.NONE && old.isPresent()) {
+                LOG.info("Autodetection for {} disabled, keeping existing value: {}", family, old.get());
+            }
             boolean wantsDetection = setting.mode() == AddressSetting.Mode.AUTODETECT
                     || setting.mode() == AddressSetting.Mode.FIXED
                     || (setting.mode() == AddressSetting.Mode.KEEP && family == IpFamily.V4 && old.isEmpty());
@@ -78,21 +76,16 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
                 result = result.with(family, candidate.address());
                 continue;
             }
-            StartupException cause = candidate.failure().orElseGet(() ->
-                    new StartupException(StartupException.Reason.AUTODETECTION, "no candidate address"));
-            if (rules == Rules.CALICO_2_6 && old.isPresent()) {
+            if (old.isPresent()) {
                 LOG.warn("Autodetection of {} address failed, keeping existing value: {}", family, old.get());
                 continue;
             }
+            StartupException cause = candidate.failure().orElseGet(() ->
+                    new StartupException(StartupException.Reason.AUTODETECTION, "no candidate address"));
             LOG.warn(String.format(AUTODETECT_FAILED, family));
             if (failure.isEmpty()) {
                 failure = Optional.of(new StartupException(StartupException.Reason.AUTODETECTION,
                         String.format(AUTODETECT_FAILED, family) + " (" + cause.getMessage() + ")", cause));
-            }
-            if (old.isPresent()) {
-                LOG.warn("Clearing out-of-date {} address from this node", family);
-                result = result.with(family, Optional.empty());
-                clear = true;
             }
         }
         if (rules == Rules.CALICO_3 && failure.isEmpty() && result.ipv4().isEmpty() && result.ipv6().isEmpty()) {
@@ -117,7 +110,7 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
                 LOG.info("Node IPv6 changed, will check for conflicts");
             }
         }
-        return new AddressResolution(result, v4Changed, v6Changed, failure, clear);
+        return new AddressResolution(result, v4Changed, v6Changed, failure);
     }
 
     private static boolean sameIp(Optional<CidrAddress> a, Optional<CidrAddress> b) {

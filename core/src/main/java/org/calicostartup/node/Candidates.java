@@ -9,6 +9,7 @@ import org.calicostartup.config.AddressSetting;
 import org.calicostartup.config.NodeSettings;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
+import org.calicostartup.profile.ReleaseProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,43 +35,54 @@ public record Candidates(Candidate ipv4, Candidate ipv6) {
         }
     }
 
+    /** Whether both offer the same IPs (prefixes and failures aside): the same IP claims apply. */
+    public boolean sameAddresses(Candidates other) {
+        return ipv4.address().map(CidrAddress::address).equals(other.ipv4.address().map(CidrAddress::address))
+                && ipv6.address().map(CidrAddress::address).equals(other.ipv6.address().map(CidrAddress::address));
+    }
+
     public Candidate of(IpFamily family) {
         return family == IpFamily.V4 ? ipv4 : ipv6;
     }
 
     /** Detects or takes from the environment each family's address, as far as the settings ask for one. */
-    public static Candidates find(NodeSettings node, IpAutodetector detector) {
+    public static Candidates find(NodeSettings node, IpAutodetector detector, ReleaseProfile profile) {
         if (!node.configuresNetworking()) {
             return new Candidates(Candidate.NONE, Candidate.NONE);
         }
-        return new Candidates(candidate(node.ipv4(), node.ipv4Method(), IpFamily.V4, detector),
-                candidate(node.ipv6(), node.ipv6Method(), IpFamily.V6, detector));
+        return new Candidates(candidate(node.ipv4(), node.ipv4Method(), IpFamily.V4, detector, profile),
+                candidate(node.ipv6(), node.ipv6Method(), IpFamily.V6, detector, profile));
     }
 
     private static Candidate candidate(AddressSetting setting, AutodetectionMethod method, IpFamily family,
-            IpAutodetector detector) {
+            IpAutodetector detector, ReleaseProfile profile) {
         switch (setting.mode()) {
             case FIXED:
-                return Candidate.of(fromEnvironment(setting, family, detector));
+                return Candidate.of(fromEnvironment(setting, family, detector, profile));
             case AUTODETECT:
-                return detect(method, family, detector);
+                return detect(method, family, detector, profile);
             case KEEP:
-                return family == IpFamily.V4 ? detect(method, family, detector) : Candidate.NONE;
+                return family == IpFamily.V4 ? detect(method, family, detector, profile) : Candidate.NONE;
             default:
                 return Candidate.NONE;
         }
     }
 
-    private static Candidate detect(AutodetectionMethod method, IpFamily family, IpAutodetector detector) {
+    private static Candidate detect(AutodetectionMethod method, IpFamily family, IpAutodetector detector,
+            ReleaseProfile profile) {
         try {
-            return Candidate.of(detector.detect(method, family).address());
+            return Candidate.of(detector.detect(method, family, profile.defaultInterfaceExclusions()).address());
         } catch (StartupException e) {
             return Candidate.failed(e);
         }
     }
 
-    /** calico-node's handling of a literal IP/IP6, including v3.18's prefix borrowing and its validation log. */
-    private static CidrAddress fromEnvironment(AddressSetting setting, IpFamily family, IpAutodetector detector) {
+    /**
+     * calico-node's handling of a literal IP/IP6, including v3.18's prefix borrowing (a bare address is a /32 or
+     * /128 before) and its validation log.
+     */
+    private static CidrAddress fromEnvironment(AddressSetting setting, IpFamily family, IpAutodetector detector,
+            ReleaseProfile profile) {
         CidrAddress address = setting.address().orElseThrow();
         String variable = family == IpFamily.V4 ? "IP" : "IP6";
         LOG.info("Using {} address from environment: {}={}", family, variable, setting.prefixGiven()
@@ -83,7 +95,7 @@ public record Candidates(Candidate ipv4, Candidate ipv6) {
         }
         if (local.isPresent()) {
             LOG.info("{} address {} discovered on interface {}", family, address.ip(), local.get().interfaceName());
-            if (!setting.prefixGiven() && family == IpFamily.V4) {
+            if (!setting.prefixGiven() && family == IpFamily.V4 && profile.bareIpv4BorrowsInterfacePrefix()) {
                 LOG.info("Including CIDR information from host interface: {}", local.get().address());
                 return local.get().address();
             }

@@ -18,6 +18,12 @@ public interface Datastore extends AutoCloseable {
      */
     ClusterSurvey survey(int samples, Deadline deadline);
 
+    /**
+     * The Calico version this datastore's own layout records ({@code /calico/v1/config/CalicoVersion} in etcd v2,
+     * ClusterInformation {@code calicoVersion} in etcd v3), or empty when it holds no Calico data. One read.
+     */
+    java.util.Optional<String> recordedCalicoVersion(Deadline deadline);
+
     /** What {@link #survey} found. */
     record ClusterSurvey(java.util.List<java.time.Duration> roundTrips, long nodes) {
         public ClusterSurvey {

@@ -49,7 +49,8 @@ class StartupConfigUnitTest {
         assertEquals(Optional.empty(), node.k8sNodeRef());
         assertFalse(node.disableNodeIpCheck());
         assertTrue(node.configuresNetworking());
-        assertEquals(new PoolSettings(org.calicostartup.net.IpFamily.V4, Optional.of(cidr("192.168.0.0/16")),
+        // Unset: the release's default (192.168.0.0/16, moved off host addresses from v3.14), decided when it runs.
+        assertEquals(new PoolSettings(org.calicostartup.net.IpFamily.V4, Optional.empty(),
                 EncapsulationMode.NEVER, EncapsulationMode.NEVER, true, 26, "all()"), config.ipv4Pool());
         assertEquals(new PoolSettings(org.calicostartup.net.IpFamily.V6, Optional.empty(), EncapsulationMode.NEVER,
                 EncapsulationMode.NEVER, false, 122, "all()"), config.ipv6Pool());
@@ -357,6 +358,88 @@ class StartupConfigUnitTest {
         env.put("ETCD_ENDPOINTS", "http://127.0.0.1:2379");
         env.put("NODENAME", "node-a");
         env.put("CALICO_NODENAME_FILE", tmp.resolve("nodename").toString());
+        return env;
+    }
+
+    // ------------------------------------------------------------------------------------- Calico release
+
+    @Test
+    void calicoVersionIsOptionalAndChoosesTheDatastoreWhenDatastoreTypeIsUnset() {
+        assertEquals(Optional.empty(), parse().calicoVersion());
+        assertFalse(parse().datastoreTypeGiven());
+        StartupConfig v26 = parse("CALICO_STARTUP_CALICO_VERSION", "v2.6.5");
+        assertEquals("v2.6.5", v26.calicoVersion().orElseThrow().toString());
+        assertEquals(DatastoreType.ETCDV2, v26.datastore().type());
+        assertTrue(v26.datastoreTypeGiven());
+        assertEquals(DatastoreType.ETCDV3, parse("CALICO_STARTUP_CALICO_VERSION", "3.22.1").datastore().type());
+        assertTrue(parse("DATASTORE_TYPE", "etcdv3").datastoreTypeGiven());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"v2.5.0", "v3.33.0", "latest", "v3.22", "v3.22.1-rc1", "4.0.0"})
+    void unsupportedCalicoVersionsNameTheSupportedRange(String value) {
+        assertInvalid("CALICO_STARTUP_CALICO_VERSION", value, "v2.6.x", "v3.32.x");
+    }
+
+    @Test
+    void aReleaseAndADatastoreThatDoNotGoTogetherAreRefused() {
+        assertInvalid(env("CALICO_STARTUP_CALICO_VERSION", "v2.6.12", "DATASTORE_TYPE", "etcdv3"),
+                "CALICO_STARTUP_CALICO_VERSION=v2.6.12", "DATASTORE_TYPE=etcdv3");
+        assertInvalid(env("CALICO_STARTUP_CALICO_VERSION", "v3.22.1", "DATASTORE_TYPE", "etcdv2"),
+                "DATASTORE_TYPE=etcdv2");
+    }
+
+    /** calico_node/startup/startup.go@v2.6.12 determineNodeName: NODENAME, else HOSTNAME, exactly as given. */
+    @Test
+    void etcdV2NamesAreTakenAsGiven() {
+        Map<String, String> env = env("DATASTORE_TYPE", "etcdv2", "HOSTNAME", "AMZ-IAD12-OpsResPool-13-33");
+        env.remove("NODENAME");
+        NodeName name = parse(env).node().name();
+        assertEquals("AMZ-IAD12-OpsResPool-13-33", name.value());
+        assertEquals("HOSTNAME", name.source());
+        assertEquals("Node_1", parse("DATASTORE_TYPE", "etcdv2", "NODENAME", "Node_1").node().name().value());
+        assertEquals("amz-iad12-opsrespool-13-33", parse(envWithout("NODENAME", "HOSTNAME",
+                "AMZ-IAD12-OpsResPool-13-33")).node().name().value(), "v3 lower-cases HOSTNAME");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {".", "..", "a/b", "node a", " node", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "n\u00e9"})
+    void etcdV2RefusesNamesThatAreNotCalico26Names(String value) {
+        assertInvalid(env("DATASTORE_TYPE", "etcdv2", "NODENAME", value), "NODENAME", "Calico 2.6");
+    }
+
+    @Test
+    void twoSixIpipModesOnly() {
+        assertEquals(EncapsulationMode.CROSS_SUBNET, parse("DATASTORE_TYPE", "etcdv2", "CALICO_IPV4POOL_IPIP",
+                "cross-subnet").ipv4Pool().ipipMode());
+        assertInvalid(env("DATASTORE_TYPE", "etcdv2", "CALICO_IPV4POOL_IPIP", "Never"), "CALICO_IPV4POOL_IPIP",
+                "Calico 2.6");
+        assertInvalid(env("DATASTORE_TYPE", "etcdv2", "CALICO_IPV4POOL_CIDR", "none"), "CALICO_IPV4POOL_CIDR");
+    }
+
+    @Test
+    void poolCidrNoneAndBgpExportAreKept() {
+        StartupConfig config = parse("CALICO_IPV4POOL_CIDR", "none", "CALICO_IPV6POOL_DISABLE_BGP_EXPORT", "yes");
+        assertTrue(config.ipv4Pool().cidrNone());
+        assertEquals(Optional.empty(), config.ipv4Pool().cidr());
+        assertFalse(config.ipv6Pool().cidrNone());
+        assertTrue(config.ipv6Pool().disableBgpExport());
+        assertFalse(config.ipv4Pool().disableBgpExport());
+    }
+
+    @Test
+    void nodeSelectorsFollowCalicosGrammarAndEmptyMeansAll() {
+        assertEquals("all()", parse("CALICO_IPV4POOL_NODE_SELECTOR", "").ipv4Pool().nodeSelector());
+        assertEquals("zone in {\"a\"}", parse("CALICO_IPV4POOL_NODE_SELECTOR", "zone in {\"a\"}").ipv4Pool()
+                .nodeSelector());
+        assertInvalid("CALICO_IPV6POOL_NODE_SELECTOR", "has(edge", "a Calico selector");
+        assertInvalid("CALICO_IPV4POOL_NODE_SELECTOR", "zone = \"a\"", "expected ==");
+    }
+
+    private Map<String, String> envWithout(String removed, String... keysAndValues) {
+        Map<String, String> env = env(keysAndValues);
+        env.remove(removed);
         return env;
     }
 

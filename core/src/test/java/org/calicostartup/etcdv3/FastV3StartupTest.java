@@ -159,7 +159,9 @@ class FastV3StartupTest extends SharedEtcdV3Test {
 
     @Test
     void ipipPoolEnablesIpipInFelix() {
-        etcd.start(etcd.env("node-a", "CALICO_IPV4POOL_IPIP", "Always", "CALICO_IPV4POOL_CIDR", "10.244.0.0/16"),
+        // maybeEnableIPIP: v3.0-v3.22 (libcalico-go/lib/clientv3/ippool.go@v3.22.1); see ReleaseTableV3Test.
+        etcd.start(etcd.env("node-a", "CALICO_IPV4POOL_IPIP", "Always", "CALICO_IPV4POOL_CIDR", "10.244.0.0/16",
+                        "CALICO_STARTUP_CALICO_VERSION", "v3.22.1"),
                 EtcdV3Fixture.host("10.0.0.11/24"));
         assertEquals("Always", etcd.json(V3Keys.pool("default-ipv4-ippool")).path("spec").path("ipipMode").asText());
         assertEquals("{\"logSeverityScreen\":\"Info\",\"ipipEnabled\":true,\"reportingInterval\":\"0s\"}",

@@ -76,8 +76,9 @@ class StoredDataPropertyTest {
                 d -> {
                     throw new java.io.IOException("none");
                 });
-        return new StartupContext(config, StartupMode.FAST, Candidates.find(config.node(), detector), detector,
-                true, Clock.systemUTC(), Deadline.after(java.time.Duration.ofSeconds(10)), new IoStats(),
-                new PhaseTimer());
+        return new StartupContext(config, StartupMode.FAST, Candidates.find(config.node(), detector,
+                config.profileBeforeReading()), detector, true, Clock.systemUTC(),
+                Deadline.after(java.time.Duration.ofSeconds(10)), new IoStats(), new PhaseTimer(),
+                config.profileBeforeReading(), () -> { });
     }
 }

@@ -28,13 +28,15 @@ class AddressResolutionUnitTest {
         "autodetect  | ''         | 10.0.0.5/24  | -           | 10.0.0.11/24 | -           | 10.0.0.11/24 | -           | true  | false | false",
         "autodetect  | ''         | 10.0.0.11/24 | -           | 10.0.0.11/24 | -           | 10.0.0.11/24 | -           | false | false | false",
         "autodetect  | ''         | 10.0.0.11/24 | -           | 10.0.0.11/16 | -           | 10.0.0.11/16 | -           | true  | false | false",
-        "autodetect  | ''         | 10.0.0.11/24 | -           | FAIL         | -           | -            | -           | true  | true  | true",
+        // node/pkg/lifecycle/startup/startup.go@v3.22.1 configureIPsAndSubnets: a failed detection keeps what is stored
+        "autodetect  | ''         | 10.0.0.11/24 | -           | FAIL         | -           | 10.0.0.11/24 | -           | false | false | false",
         "autodetect  | ''         | -            | -           | FAIL         | -           | -            | -           | false | true  | false",
         "none        | ''         | 10.0.0.5/24  | -           | 10.0.0.11/24 | -           | 10.0.0.5/24  | -           | false | false | false",
         "none        | ''         | -            | -           | 10.0.0.11/24 | -           | -            | -           | false | true  | false",
         "none        | autodetect | -            | -           | -            | fd00::11/64 | -            | fd00::11/64 | true  | false | false",
         "10.0.0.9/24 | ''         | 10.0.0.5/24  | -           | 10.0.0.9/24  | -           | 10.0.0.9/24  | -           | true  | false | false",
-        "autodetect  | autodetect | 10.0.0.5/24  | fd00::5/64  | 10.0.0.5/24  | FAIL        | 10.0.0.5/24  | -           | true  | true  | true",
+        "autodetect  | autodetect | 10.0.0.5/24  | fd00::5/64  | 10.0.0.5/24  | FAIL        | 10.0.0.5/24  | fd00::5/64  | false | false | false",
+        "autodetect  | autodetect | 10.0.0.5/24  | -           | 10.0.0.5/24  | FAIL        | 10.0.0.5/24  | -           | false | true  | false",
         "autodetect  | fd00::9/64 | -            | -           | 10.0.0.5/24  | fd00::9/64  | 10.0.0.5/24  | fd00::9/64  | true  | false | false",
     })
     void resolves(String ip, String ip6, String storedV4, String storedV6, String hostV4, String hostV6,
@@ -48,7 +50,7 @@ class AddressResolutionUnitTest {
         assertEquals(new StoredAddresses(cidr(afterV4), cidr(afterV6)), result.addresses());
         assertEquals(changed, result.changed());
         assertEquals(fails, result.failure().isPresent(), result.failure().map(Throwable::getMessage).orElse(""));
-        assertEquals(clears, result.clearBeforeFailing());
+        assertFalse(clears, "no release clears an address because detection failed");
     }
 
     @org.junit.jupiter.api.Test

@@ -144,7 +144,7 @@ final class Calico26Startup {
         for (Map.Entry<String, String> entry : V2Layout.defaults(name).entrySet()) {
             createIfAbsent(entry.getKey(), entry.getValue());
         }
-        one(Request.put(V2Layout.CONFIG + "/CalicoVersion", V2Layout.CALICO_VERSION, Map.of()));
+        one(Request.put(V2Layout.CONFIG + "/CalicoVersion", context.profile().recordedVersion(), Map.of()));
         if (!config.clusterType().isEmpty()) {
             String key = V2Layout.CONFIG + "/ClusterType";
             Optional<V2Tree.Leaf> existing = V2Tree.value(one(Request.get(key, false, false)));

@@ -46,6 +46,9 @@ final class EtcdV2Client implements AutoCloseable {
     private final Optional<String> authorization;
     private final ExecutorService workers;
     private final AtomicInteger preferred = new AtomicInteger();
+    /** Set once the role was found unable to write the IP claim leases; later startups skip them. */
+    private final java.util.concurrent.atomic.AtomicBoolean claimsDenied =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     EtcdV2Client(DatastoreConfig config) {
         this.config = config;
@@ -112,6 +115,15 @@ final class EtcdV2Client implements AutoCloseable {
         boolean conditionFailed() {
             return errorCode == 101 || errorCode == 105;
         }
+    }
+
+    boolean claimsPermitted() {
+        return !claimsDenied.get();
+    }
+
+    /** Records that the role may not write the claims; true the first time. */
+    boolean denyClaims() {
+        return claimsDenied.compareAndSet(false, true);
     }
 
     /** Requests made on behalf of one startup, bounded by its deadline and counted in its statistics. */

@@ -45,6 +45,13 @@ public final class EtcdV2Datastore implements Datastore {
     }
 
     @Override
+    public java.util.Optional<String> recordedCalicoVersion(org.calicostartup.spi.Deadline deadline) {
+        EtcdV2Client.Response response = client.session(new org.calicostartup.spi.IoStats(), deadline).one(
+                "read the recorded Calico version", EtcdV2Client.Request.get(V2Layout.CALICO_VERSION_KEY, false, false));
+        return response.ok() ? response.node().map(n -> n.path("value").asText("")) : java.util.Optional.empty();
+    }
+
+    @Override
     public void close() {
         client.close();
     }

@@ -18,6 +18,7 @@ import org.calicostartup.etcdv2.V2Tree.Leaf;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
 import org.calicostartup.node.ConflictCheck;
+import org.calicostartup.node.IpClaims;
 import org.calicostartup.spi.IoStats;
 import org.calicostartup.spi.StartupContext;
 import org.slf4j.Logger;
@@ -52,14 +53,18 @@ final class FastV2Startup {
     /** Index of the first claim GET in the first batch of reads. */
     private static final int CLAIMS_AT = 9;
 
+    private final EtcdV2Client client;
     private final EtcdV2Client.Session session;
-    private final StartupContext context;
+    private boolean claimsOn;
+    private StartupContext context;
     private final StartupConfig config;
     private final String name;
     private final String ourClaim;
 
     FastV2Startup(EtcdV2Client client, StartupContext context) {
+        this.client = client;
         this.session = client.session(context.stats(), context.deadline());
+        this.claimsOn = client.claimsPermitted();
         this.context = context;
         this.config = context.config();
         this.name = context.nodeName();
@@ -68,6 +73,39 @@ final class FastV2Startup {
 
     StartupReport run() {
         V2Rules.rejectUnsupported(config.node());
+        try {
+            return attempts();
+        } catch (StartupException refused) {
+            if (refused.reason() != Reason.UNAUTHORIZED || !claimsOn) {
+                throw refused;
+            }
+            // Calico's documented calico/node role for etcd v2 (v2.6/reference/advanced/etcd-rbac/
+            // calico-etcdv2-paths.md@v2.6.12) may read /calico/* but write only below /calico/v1, /calico/bgp/v1,
+            // /calico/ipam/v2 and /calico/felix/v1. Try once without the claims: if that works, the credentials
+            // are fine and only the claims were refused; if not, the first refusal stands.
+            claimsOn = false;
+            StartupReport report;
+            try {
+                report = attempts();
+            } catch (StartupException again) {
+                if (again.reason() == Reason.UNAUTHORIZED) {
+                    throw refused;
+                }
+                throw again;
+            }
+            if (client.denyClaims()) {
+                LOG.warn("The etcd role of {} may not write calico-startup's IP claim leases under {} ({}). "
+                        + "Registered as calico-node does: list the hosts, then write, so two nodes starting at the "
+                        + "same moment with one address can both register it. Grant the role read and write on "
+                        + "/calico/startup/* to make address claims race-free again.", config.datastore()
+                        .credentials().map(c -> "user " + c.username()).orElse("this client"), IpClaims.PREFIX,
+                        refused.getMessage());
+            }
+            return report;
+        }
+    }
+
+    private StartupReport attempts() {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<StartupReport> report = attempt();
             if (report.isPresent()) {
@@ -83,7 +121,8 @@ final class FastV2Startup {
     private Optional<StartupReport> attempt() {
         List<String> claimKeys = new ArrayList<>();
         for (IpFamily family : IpFamily.values()) {
-            context.candidates().of(family).address().ifPresent(a -> claimKeys.add(V2Layout.claim(a)));
+            context.candidates().of(family).address().filter(a -> claimsOn)
+                    .ifPresent(a -> claimKeys.add(V2Layout.claim(a)));
         }
         List<Request> reads = new ArrayList<>(List.of(
                 Request.get(V2Layout.host(name) + "/metadata", false, false),
@@ -97,6 +136,15 @@ final class FastV2Startup {
                 Request.get(V2Layout.ipamHost(name), true, false)));
         claimKeys.forEach(key -> reads.add(Request.get(key, false, false)));
         List<Response> r = timedRead("read this node, pools and global configuration", reads);
+        StartupContext settled = context.withRecordedVersion(recordedVersion(r.get(5)));
+        if (settled != context) {
+            boolean readAgain = !settled.candidates().sameAddresses(context.candidates());
+            context = settled;
+            if (readAgain) {
+                // The recorded release detects addresses differently: the claims read were for other addresses.
+                return attempt();
+            }
+        }
 
         boolean exists = r.get(0).ok() || r.get(1).ok();
         Map<String, String> ownBgp = r.get(2).node().map(V2Layout::leaves).orElse(Map.of());
@@ -108,7 +156,7 @@ final class FastV2Startup {
         if (decision.checkRuns()) {
             // The address changed: read every host's addresses and take leases on the new addresses, together.
             List<ConflictCheck.Conflict> pending = new ArrayList<>();
-            leases = claims(decision, claimKeys, r, pending);
+            leases = claimsOn ? claims(decision, claimKeys, r, pending) : List.of();
             List<Request> batch = new ArrayList<>(List.of(Request.get(V2Layout.HOSTS, false, true),
                     Request.get(V2Layout.BGP_HOSTS, true, true)));
             batch.addAll(leases);
@@ -139,8 +187,8 @@ final class FastV2Startup {
                 config.node().k8sNodeRef()), r));
         for (IpFamily family : IpFamily.values()) {
             Optional<CidrAddress> old = decision.before().of(family);
-            if (old.isPresent() && !decision.after().of(family).map(a -> a.address().equals(old.get().address()))
-                    .orElse(false)) {
+            if (claimsOn && old.isPresent() && !decision.after().of(family)
+                    .map(a -> a.address().equals(old.get().address())).orElse(false)) {
                 // A lease on the address just given up would block its next owner until it expires.
                 writes.add(Request.delete(V2Layout.claim(old.get()), Map.of("prevValue", ourClaim)));
             }
@@ -199,6 +247,11 @@ final class FastV2Startup {
             }
         }
         return needed;
+    }
+
+    /** {@code CalicoVersion} from the recursive read of {@code /calico/v1/config}, if stored. */
+    static Optional<String> recordedVersion(Response config) {
+        return config.node().map(V2Layout::leaves).map(leaves -> leaves.get("CalicoVersion"));
     }
 
     private List<Response> timedRead(String what, List<Request> reads) {
@@ -289,7 +342,7 @@ final class FastV2Startup {
                 writes.add(Request.put(entry.getKey(), entry.getValue(), Map.of("prevExist", "false")));
             }
         }
-        writes.add(Request.put(V2Layout.CONFIG + "/CalicoVersion", V2Layout.CALICO_VERSION, Map.of()));
+        writes.add(Request.put(V2Layout.CONFIG + "/CalicoVersion", context.profile().recordedVersion(), Map.of()));
         if (!this.config.clusterType().isEmpty()) {
             Leaf existing = config.get(V2Layout.CONFIG + "/ClusterType");
             if (existing == null) {

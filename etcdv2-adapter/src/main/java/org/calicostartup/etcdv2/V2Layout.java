@@ -27,14 +27,14 @@ import org.calicostartup.node.StoredAddresses;
 final class V2Layout {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    /** The version calico-node 2.6.12 writes to {@code /calico/v1/config/CalicoVersion}. */
-    static final String CALICO_VERSION = "v2.6.12";
     static final String DEFAULT_IPV6_POOL = "fd80:24e2:f998:72d6::/64";
     static final String HOSTS = "/calico/v1/host";
     static final String BGP_HOSTS = "/calico/bgp/v1/host";
     static final String IPAM = "/calico/v1/ipam/";
     static final String CONFIG = "/calico/v1/config";
     static final String READY = "/calico/v1/Ready";
+    /** Where calico-node 2.6 records its version (always written, {@code ensureDefaultConfig}). */
+    static final String CALICO_VERSION_KEY = CONFIG + "/CalicoVersion";
     static final String BGP_GLOBAL = "/calico/bgp/v1/global";
     static final String CLAIMS = IpClaims.PREFIX;
     static final List<String> BGP_FIELDS = List.of("ip_addr_v4", "network_v4", "ip_addr_v6", "network_v6", "as_num");

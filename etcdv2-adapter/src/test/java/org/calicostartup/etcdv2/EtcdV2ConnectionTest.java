@@ -126,14 +126,6 @@ class EtcdV2ConnectionTest {
 
     private static void v2auth(EtcdCluster cluster, String path, String body, String authorization)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(cluster.member(0).clientUri().resolve(path))
-                .timeout(Duration.ofSeconds(10)).PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                .header("Content-Type", "application/json");
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        HttpResponse<String> response = cluster.httpClient().send(request.build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertTrue(response.statusCode() / 100 == 2, path + ": " + response.statusCode() + " " + response.body());
+        EtcdV2Fixture.v2auth(cluster, path, body, authorization);
     }
 }

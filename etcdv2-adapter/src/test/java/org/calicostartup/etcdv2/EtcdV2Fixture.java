@@ -148,4 +148,19 @@ final class EtcdV2Fixture {
             throw new IllegalStateException("etcd call failed", e);
         }
     }
+
+    /** One call of etcd's v2 auth API ({@code /v2/auth/...}), asserted to succeed. */
+    static void v2auth(EtcdCluster cluster, String path, String body, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(cluster.member(0).clientUri().resolve(path))
+                .timeout(Duration.ofSeconds(10)).PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .header("Content-Type", "application/json");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<String> response = cluster.httpClient().send(request.build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new AssertionError(path + ": " + response.statusCode() + " " + response.body());
+        }
+    }
 }

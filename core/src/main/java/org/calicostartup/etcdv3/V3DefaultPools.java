@@ -1,0 +1,83 @@
+package org.calicostartup.etcdv3;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.calicostartup.StartupException;
+import org.calicostartup.config.EncapsulationMode;
+import org.calicostartup.config.PoolSettings;
+import org.calicostartup.config.StartupConfig;
+import org.calicostartup.net.CidrAddress;
+import org.calicostartup.net.IpFamily;
+import org.calicostartup.profile.ReleaseProfile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * calico-node v3's {@code configureIPPools} decision (node/pkg/lifecycle/startup/startup.go@v3.22.1, @v3.29.0), shared
+ * by the fast and the reference mode: which default pools to create, and whether creating them turns on IPIP or
+ * VXLAN in the default FelixConfiguration.
+ */
+record V3DefaultPools(List<Pool> pools, boolean enableIpip, boolean enableVxlan) {
+
+    /** One pool to create. */
+    record Pool(String name, PoolSettings settings, CidrAddress cidr) {
+    }
+
+    static final V3DefaultPools NONE = new V3DefaultPools(List.of(), false, false);
+
+    /**
+     * @param present        the families that already have a pool
+     * @param hostAddresses  the host's IPv4 addresses, asked only when the default IPv4 pool's CIDR is not configured
+     * @throws StartupException (configuration) for {@code CALICO_IPVxPOOL_CIDR=none} before v3.29, before any write
+     */
+    static V3DefaultPools decide(StartupConfig config, ReleaseProfile profile, Set<IpFamily> present,
+            boolean ipv6Supported, Supplier<List<CidrAddress>> hostAddresses) {
+        if (config.noDefaultPools()) {
+            LOG.info("Skipping IP pool configuration");
+            return NONE;
+        }
+        for (PoolSettings pool : List.of(config.ipv4Pool(), config.ipv6Pool())) {
+            if (pool.cidrNone() && !profile.poolCidrNoneSkips()) {
+                String variable = pool.family() == IpFamily.V4 ? "CALICO_IPV4POOL_CIDR" : "CALICO_IPV6POOL_CIDR";
+                throw StartupException.invalidValue(variable, "none", "a CIDR; \"none\" skips the default pool "
+                        + "only from Calico v3.29, and this startup reproduces " + profile.release());
+            }
+        }
+        List<Pool> pools = new ArrayList<>();
+        boolean ipip = false;
+        boolean vxlan = false;
+        PoolSettings v4 = config.ipv4Pool();
+        if (v4.cidrNone()) {
+            LOG.info("Skipping IPv4 pool configuration");
+        } else if (!present.contains(IpFamily.V4)) {
+            CidrAddress cidr = v4.cidr().orElseGet(() ->
+                    profile.defaultIpv4Pool(PoolSettings.DEFAULT_IPV4_CIDR, hostAddresses.get()));
+            if (v4.cidr().isEmpty()) {
+                LOG.info("Selected default IP pool is '{}'", cidr);
+            }
+            PoolSettings settings = profile.hasVxlanPools() ? v4 : withoutVxlan(v4);
+            pools.add(new Pool(V3Resources.DEFAULT_IPV4_POOL, settings, cidr));
+            ipip = profile.enablesIpipInFelix() && settings.ipipMode() != EncapsulationMode.NEVER;
+            vxlan = profile.enablesVxlanInFelix() && settings.vxlanMode() != EncapsulationMode.NEVER;
+        }
+        PoolSettings v6 = config.ipv6Pool();
+        if (v6.cidrNone()) {
+            LOG.info("Skipping IPv6 pool configuration");
+        } else if (!present.contains(IpFamily.V6) && ipv6Supported) {
+            PoolSettings settings = profile.hasVxlanPools() ? v6 : withoutVxlan(v6);
+            pools.add(new Pool(V3Resources.DEFAULT_IPV6_POOL, settings,
+                    v6.cidr().orElseGet(V3Resources::randomUlaPrefix)));
+            vxlan |= profile.enablesVxlanInFelix() && settings.vxlanMode() != EncapsulationMode.NEVER;
+        }
+        return new V3DefaultPools(pools, ipip, vxlan);
+    }
+
+    private static PoolSettings withoutVxlan(PoolSettings pool) {
+        return new PoolSettings(pool.family(), pool.cidr(), pool.ipipMode(), EncapsulationMode.NEVER,
+                pool.natOutgoing(), pool.blockSize(), pool.nodeSelector(), pool.cidrNone(), pool.disableBgpExport());
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(V3DefaultPools.class);
+}

@@ -1,0 +1,216 @@
+package org.calicostartup.profile;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.calicostartup.config.DatastoreType;
+import org.calicostartup.net.CidrAddress;
+import org.calicostartup.net.IpFamily;
+
+/**
+ * Every rule of calico-node's startup that changes from one release to another, in one place. Each rule names the
+ * Calico source file and tag it follows; the README's behaviour table lists the same rows.
+ */
+public final class ReleaseProfile {
+
+    private static final List<String> EXCLUDE_2_6_0 = List.of("docker.*", "cbr.*", "dummy.*", "virbr.*", "lxcbr.*",
+            "veth.*", "lo", "cali.*", "tunl.*", "flannel.*");
+    private static final List<String> EXCLUDE_2_6_2 = concat(EXCLUDE_2_6_0, "kube-ipvs.*");
+    private static final List<String> EXCLUDE_3_15 = concat(EXCLUDE_2_6_2, "cni.*");
+    private static final List<String> EXCLUDE_3_23_4 = EXCLUDE_3_15.stream().map(p -> "^" + p).toList();
+    private static final List<String> EXCLUDE_3_25 = List.of("^docker.*", "^cbr.*", "^dummy.*", "^podman.*",
+            "^virbr.*", "^lxcbr.*", "^veth.*", "^lo", "^br-.*", "^cali.*", "^tunl.*", "^flannel.*", "^kube-ipvs.*",
+            "^cni.*", "^vxlan\\.calico.*", "^vxlan-v6\\.calico.*", "^wireguard\\.cali.*", "^wg-v6\\.cali.*",
+            "^nodelocaldns.*");
+
+    private final CalicoRelease release;
+
+    private ReleaseProfile(CalicoRelease release) {
+        this.release = Objects.requireNonNull(release, "release");
+        if (!release.isSupported()) {
+            throw new IllegalArgumentException("unsupported Calico release " + release);
+        }
+    }
+
+    public static ReleaseProfile of(CalicoRelease release) {
+        return new ReleaseProfile(release);
+    }
+
+    /**
+     * The release to reproduce: the configured one ({@code CALICO_STARTUP_CALICO_VERSION}); else the one the
+     * cluster records, when it is a supported release of this datastore's era; else v2.6.12 on etcd v2 and the
+     * newest supported v3 release on etcd v3.
+     */
+    public static ReleaseProfile resolve(Optional<CalicoRelease> configured, Optional<String> recorded,
+            DatastoreType datastore) {
+        if (configured.isPresent()) {
+            return of(configured.get());
+        }
+        boolean v2 = datastore == DatastoreType.ETCDV2;
+        return of(recorded.flatMap(CalicoRelease::supported).filter(r -> r.usesEtcdV2() == v2)
+                .orElse(v2 ? CalicoRelease.DEFAULT_V2 : CalicoRelease.NEWEST_V3));
+    }
+
+    /** The profile used before anything is read: the configured release, else the datastore's default. */
+    public static ReleaseProfile beforeReading(Optional<CalicoRelease> configured, DatastoreType datastore) {
+        return resolve(configured, Optional.empty(), datastore);
+    }
+
+    public CalicoRelease release() {
+        return release;
+    }
+
+    /**
+     * The version written to {@code /calico/v1/config/CalicoVersion} (2.6: {@code ensureDefaultConfig},
+     * calico_node/startup/startup.go@v2.6.12) or ClusterInformation {@code spec.calicoVersion}
+     * ({@code ensureClusterInformation}, libcalico-go/lib/clientv3/client.go@v3.22.1).
+     */
+    public String recordedVersion() {
+        return release.toString();
+    }
+
+    public boolean etcdV2() {
+        return release.usesEtcdV2();
+    }
+
+    /**
+     * Node names as given (2.6's {@code determineNodeName}: NODENAME, else HOSTNAME, untrimmed and in any case,
+     * validated by libcalico-go v1's {@code nameRegex} {@code ^[a-zA-Z0-9_.-]{1,128}$},
+     * lib/validator/validator.go@release-v2.6), rather than v3's trimmed, lower-cased RFC 1123 names.
+     */
+    public boolean namesAsGiven() {
+        return etcdV2();
+    }
+
+    /** {@code IP=none}/{@code IP6=none} exist from v3.2 (2.6 refuses the value). */
+    public boolean supportsIpNone() {
+        return release.atLeast(3, 2);
+    }
+
+    /**
+     * A bare {@code IP=a.b.c.d} borrows the prefix of the local interface that holds it from v3.18
+     * ({@code autodetection.GetLocalCIDR}, node/pkg/lifecycle/startup/startup.go@v3.22.1); before, it is a /32
+     * ({@code parseIPEnvironment}, calico_node/startup/startup.go@v2.6.12 and @v3.0.1).
+     */
+    public boolean bareIpv4BorrowsInterfacePrefix() {
+        return release.atLeast(3, 18);
+    }
+
+    /**
+     * Creating an IPIP pool sets FelixConfiguration default {@code ipipEnabled: true} when unset, v3.0–v3.22
+     * ({@code maybeEnableIPIP}, libcalico-go lib/clientv3/ippool.go@release-v3.0 … calico@v3.22.1; gone in v3.23.0).
+     */
+    public boolean enablesIpipInFelix() {
+        return !etcdV2() && !release.atLeast(3, 23);
+    }
+
+    /** As {@link #enablesIpipInFelix()} for VXLAN pools and {@code vxlanEnabled}, v3.7–v3.22 ({@code maybeEnableVXLAN}). */
+    public boolean enablesVxlanInFelix() {
+        return release.atLeast(3, 7) && !release.atLeast(3, 23);
+    }
+
+    /** {@code CALICO_IPV4POOL_VXLAN} and the pool's {@code vxlanMode} exist from v3.7. */
+    public boolean hasVxlanPools() {
+        return release.atLeast(3, 7);
+    }
+
+    /** 2.6 accepts only these IPIP modes (lower-cased; {@code ipip.Mode}, libcalico-go lib/ipip@release-v2.6). */
+    public boolean acceptsIpipValue(String lowerCased) {
+        if (!etcdV2()) {
+            return true;
+        }
+        return switch (lowerCased) {
+            case "", "off", "always", "cross-subnet" -> true;
+            default -> false;
+        };
+    }
+
+    /** {@code CALICO_IPVxPOOL_NODE_SELECTOR} is read from v3.10 (node/pkg/startup/startup.go@release-v3.10). */
+    public boolean readsPoolNodeSelector() {
+        return release.atLeast(3, 10);
+    }
+
+    /** {@code CALICO_IPVxPOOL_DISABLE_BGP_EXPORT} sets the pool's {@code disableBGPExport} from v3.24. */
+    public boolean readsPoolDisableBgpExport() {
+        return release.atLeast(3, 24);
+    }
+
+    /** {@code CALICO_IPVxPOOL_CIDR=none} skips that family's default pool from v3.29. */
+    public boolean poolCidrNoneSkips() {
+        return release.atLeast(3, 29);
+    }
+
+    /**
+     * From v3.14 the default IPv4 pool avoids the host's own addresses: 192.168.0.0/16, else the first of
+     * 172.16.0.0/16 … 172.31.0.0/16 that holds none of them, else 192.168.0.0/16 anyway ({@code GetDefaultIPv4Pool},
+     * node/pkg/lifecycle/startup/autodetection/ipv4/poolselector.go@v3.22.1).
+     */
+    public CidrAddress defaultIpv4Pool(CidrAddress preferred, List<CidrAddress> hostAddresses) {
+        if (!release.atLeast(3, 14) || !holdsAny(preferred, hostAddresses)) {
+            return preferred;
+        }
+        for (int second = 16; second <= 31; second++) {
+            CidrAddress candidate = CidrAddress.parse("172." + second + ".0.0/16").orElseThrow();
+            if (!holdsAny(candidate, hostAddresses)) {
+                return candidate;
+            }
+        }
+        return preferred;
+    }
+
+    private static boolean holdsAny(CidrAddress pool, List<CidrAddress> hostAddresses) {
+        return hostAddresses.stream().filter(a -> a.family() == IpFamily.V4).anyMatch(a -> pool.contains(a.address()));
+    }
+
+    /**
+     * The interfaces first-found and skip-interface leave out ({@code DEFAULT_INTERFACES_TO_EXCLUDE},
+     * calico_node/startup/startup.go@v2.6.0/@v2.6.2, node/pkg/lifecycle/startup/autodetection/autodetection_linux.go
+     * @v3.22.1/@v3.23.4/@v3.24.3/@v3.25.0): unanchored until v3.23.3 and v3.24.0–v3.24.2; {@code cni.*} from v3.15;
+     * the longer anchored list from v3.25.
+     */
+    public List<Pattern> defaultInterfaceExclusions() {
+        List<String> list;
+        if (release.atLeast(3, 25)) {
+            list = EXCLUDE_3_25;
+        } else if (release.atLeast(3, 24, 3) || (release.atLeast(3, 23, 4) && !release.atLeast(3, 24))) {
+            list = EXCLUDE_3_23_4;
+        } else if (release.atLeast(3, 15)) {
+            list = EXCLUDE_3_15;
+        } else if (release.atLeast(2, 6, 2)) {
+            list = EXCLUDE_2_6_2;
+        } else {
+            list = EXCLUDE_2_6_0;
+        }
+        return list.stream().map(Pattern::compile).toList();
+    }
+
+    /** Whether two profiles detect addresses the same way (same exclusions, same bare-address rule). */
+    public boolean detectsLike(ReleaseProfile other) {
+        return bareIpv4BorrowsInterfacePrefix() == other.bareIpv4BorrowsInterfacePrefix()
+                && defaultInterfaceExclusions().stream().map(Pattern::pattern).toList().equals(
+                        other.defaultInterfaceExclusions().stream().map(Pattern::pattern).toList());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ReleaseProfile other && other.release.equals(release);
+    }
+
+    @Override
+    public int hashCode() {
+        return release.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Calico " + release;
+    }
+
+    private static List<String> concat(List<String> list, String... more) {
+        List<String> result = new java.util.ArrayList<>(list);
+        result.addAll(Arrays.asList(more));
+        return List.copyOf(result);
+    }
+}

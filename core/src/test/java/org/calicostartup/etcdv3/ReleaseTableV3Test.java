@@ -1,0 +1,210 @@
+package org.calicostartup.etcdv3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.calicostartup.StartupException;
+import org.calicostartup.StartupReport;
+import org.calicostartup.autodetect.HostInterface;
+import org.calicostartup.autodetect.InterfaceSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The release table on etcd v3, against a real etcd: one row per behaviour and release range, each citing the Calico
+ * source and tag it follows. The README's behaviour table lists the same rows.
+ */
+class ReleaseTableV3Test extends SharedEtcdV3Test {
+
+    private static final InterfaceSource NO_ADDRESSES = () -> List.of(HostInterface.of("lo", "127.0.0.1/8"));
+
+    /** node/pkg/lifecycle/startup/startup.go@v3.22.1 configureIPsAndSubnets; calico_node/startup/startup.go@v3.0.1. */
+    @ParameterizedTest(name = "{0}: a failed autodetection keeps the stored address")
+    @CsvSource({"v3.0.12", "v3.17.6", "v3.22.1", "v3.32.1"})
+    void failedAutodetectionKeepsTheStoredAddress(String release) {
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release), EtcdV3Fixture.host("10.0.0.11/24"));
+        long revision = etcd.modRevision(V3Keys.claim(org.calicostartup.net.CidrAddress.parse("10.0.0.11/24")
+                .orElseThrow()));
+
+        StartupReport report = etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release),
+                NO_ADDRESSES);
+
+        assertEquals("10.0.0.11/24", report.after().ipv4().orElseThrow().toString());
+        assertFalse(report.conflictCheckRan());
+        JsonNode bgp = etcd.json(V3Keys.node("node-a")).path("spec").path("bgp");
+        assertEquals("10.0.0.11/24", bgp.path("ipv4Address").asText(), bgp.toString());
+        assertEquals(revision, etcd.modRevision(V3Keys.claim(org.calicostartup.net.CidrAddress
+                .parse("10.0.0.11/24").orElseThrow())), "the claim stays where it was");
+    }
+
+    @Test
+    void failedAutodetectionWithNothingStoredFailsAndWritesNothing() {
+        StartupException e = assertThrows(StartupException.class, () ->
+                etcd.start(etcd.env("node-a"), NO_ADDRESSES));
+        assertEquals(StartupException.Reason.AUTODETECTION, e.reason());
+        assertTrue(e.getMessage().startsWith("Couldn't autodetect an IPv4 address"), e.getMessage());
+        assertEquals(new TreeMap<>(), etcd.dump());
+    }
+
+    /** A bare IP: /32 before v3.18 (parseIPEnvironment), the interface's prefix from v3.18 (GetLocalCIDR). */
+    @ParameterizedTest(name = "{0}: IP=10.0.0.11 is stored as {1}")
+    @CsvSource({"v3.0.12, 10.0.0.11/32", "v3.17.6, 10.0.0.11/32", "v3.18.0, 10.0.0.11/24", "v3.32.1, 10.0.0.11/24"})
+    void bareIpPrefix(String release, String stored) {
+        etcd.start(etcd.env("node-a", "IP", "10.0.0.11", "CALICO_STARTUP_CALICO_VERSION", release),
+                EtcdV3Fixture.host("10.0.0.11/24"));
+        assertEquals(stored, etcd.json(V3Keys.node("node-a")).path("spec").path("bgp").path("ipv4Address").asText());
+    }
+
+    /** libcalico-go/lib/clientv3/client.go@v3.22.1 ensureClusterInformation: the version is recorded. */
+    @ParameterizedTest(name = "configured {0}, recorded before {1}: records {2}")
+    @CsvSource({"v3.22.1, -, v3.22.1", "-, -, v3.32.1", "-, v3.10.2, v3.10.2", "v3.25.0, v3.10.2, v3.25.0",
+        "-, v2.6.12, v3.32.1", "-, v9.9.9, v3.32.1"})
+    void recordedVersion(String configured, String recordedBefore, String recorded) {
+        if (!recordedBefore.equals("-")) {
+            etcd.put(V3Keys.CLUSTER_INFORMATION, "{\"kind\":\"ClusterInformation\",\"apiVersion\":\"projectcalico.org/v3"
+                    + "\",\"metadata\":{\"name\":\"default\"},\"spec\":{\"clusterGUID\":\"0123456789abcdef0123456789abcdef"
+                    + "\",\"calicoVersion\":\"" + recordedBefore + "\",\"datastoreReady\":true}}");
+        }
+        Map<String, String> env = configured.equals("-") ? etcd.env("node-a")
+                : etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", configured);
+        etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24"));
+        JsonNode spec = etcd.json(V3Keys.CLUSTER_INFORMATION).path("spec");
+        assertEquals(recorded, spec.path("calicoVersion").asText());
+        if (!recordedBefore.equals("-")) {
+            assertEquals("0123456789abcdef0123456789abcdef", spec.path("clusterGUID").asText());
+        }
+    }
+
+    /**
+     * Creating an IPIP or VXLAN pool turns the feature on in FelixConfiguration default only in the releases that
+     * do it: maybeEnableIPIP v3.0–v3.22, maybeEnableVXLAN v3.7–v3.22 (libcalico-go lib/clientv3/ippool.go
+     * @release-v3.0/@release-v3.7, calico libcalico-go/lib/clientv3/ippool.go@v3.22.1; absent @v3.23.0).
+     */
+    @ParameterizedTest(name = "{0} IPIP={1} VXLAN={2}: felix {3}, pool vxlanMode {4}")
+    @CsvSource(delimiter = '|', value = {
+        "v3.0.12 | Always | ''     | {\"logSeverityScreen\":\"Info\",\"ipipEnabled\":true,\"reportingInterval\":\"0s\"} | -",
+        "v3.6.5  | ''     | Always | {\"logSeverityScreen\":\"Info\",\"reportingInterval\":\"0s\"}                      | -",
+        "v3.7.0  | ''     | Always | {\"logSeverityScreen\":\"Info\",\"vxlanEnabled\":true,\"reportingInterval\":\"0s\"} | Always",
+        "v3.22.1 | Always | ''     | {\"logSeverityScreen\":\"Info\",\"ipipEnabled\":true,\"reportingInterval\":\"0s\"} | Never",
+        "v3.22.1 | ''     | Always | {\"logSeverityScreen\":\"Info\",\"vxlanEnabled\":true,\"reportingInterval\":\"0s\"} | Always",
+        "v3.23.0 | Always | ''     | {\"logSeverityScreen\":\"Info\",\"reportingInterval\":\"0s\"}                      | Never",
+        "v3.32.1 | ''     | Always | {\"logSeverityScreen\":\"Info\",\"reportingInterval\":\"0s\"}                      | Always",
+    })
+    void felixEncapsulationDefaults(String release, String ipip, String vxlan, String felixSpec, String vxlanMode) {
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release, "CALICO_IPV4POOL_IPIP", ipip,
+                "CALICO_IPV4POOL_VXLAN", vxlan), EtcdV3Fixture.host("10.0.0.11/24"));
+        assertEquals(felixSpec.trim(), etcd.json(V3Keys.FELIX_DEFAULT).path("spec").toString());
+        JsonNode pool = etcd.json(V3Keys.pool("default-ipv4-ippool")).path("spec");
+        assertEquals(vxlanMode.trim().equals("-"), !pool.has("vxlanMode"), pool.toString());
+        if (pool.has("vxlanMode")) {
+            assertEquals(vxlanMode.trim(), pool.path("vxlanMode").asText());
+        }
+    }
+
+    /** An explicit false is left alone; missing reportingInterval and logSeverityScreen are filled (v3.22.1). */
+    @Test
+    void existingFelixDefaultIsCompletedNotOverridden() {
+        etcd.put(V3Keys.FELIX_DEFAULT, "{\"kind\":\"FelixConfiguration\",\"apiVersion\":\"projectcalico.org/v3\","
+                + "\"metadata\":{\"name\":\"default\"},\"spec\":{\"ipipEnabled\":false,\"bpfEnabled\":true}}");
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", "v3.22.1", "CALICO_IPV4POOL_IPIP", "Always"),
+                EtcdV3Fixture.host("10.0.0.11/24"));
+        assertEquals("{\"ipipEnabled\":false,\"bpfEnabled\":true,\"reportingInterval\":\"0s\","
+                + "\"logSeverityScreen\":\"Info\"}", etcd.json(V3Keys.FELIX_DEFAULT).path("spec").toString());
+    }
+
+    /** CALICO_IPV4POOL_CIDR=none skips the pool from v3.29 (node/pkg/lifecycle/startup/startup.go@v3.29.0). */
+    @Test
+    void poolCidrNoneSkipsThePoolFromV329() {
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", "v3.29.0", "CALICO_IPV4POOL_CIDR", "none"),
+                EtcdV3Fixture.host("10.0.0.11/24"));
+        assertTrue(etcd.get(V3Keys.pool("default-ipv4-ippool")).isEmpty());
+        assertTrue(etcd.get(V3Keys.node("node-a")).isPresent());
+    }
+
+    @Test
+    void poolCidrNoneBeforeV329IsRefusedBeforeAnyWrite() {
+        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-a",
+                "CALICO_STARTUP_CALICO_VERSION", "v3.28.0", "CALICO_IPV4POOL_CIDR", "none"),
+                EtcdV3Fixture.host("10.0.0.11/24")));
+        assertEquals(StartupException.Reason.CONFIGURATION, e.reason());
+        assertTrue(e.getMessage().contains("CALICO_IPV4POOL_CIDR") && e.getMessage().contains("v3.29"),
+                e.getMessage());
+        assertEquals(new TreeMap<>(), etcd.dump());
+    }
+
+    /** disableBGPExport from v3.24 (node/pkg/lifecycle/startup/startup.go@v3.24.0 createIPPool). */
+    @ParameterizedTest(name = "{0}: disableBGPExport written: {1}")
+    @CsvSource({"v3.23.0, false", "v3.24.0, true"})
+    void disableBgpExport(String release, boolean written) {
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release,
+                "CALICO_IPV4POOL_DISABLE_BGP_EXPORT", "true"), EtcdV3Fixture.host("10.0.0.11/24"));
+        JsonNode spec = etcd.json(V3Keys.pool("default-ipv4-ippool")).path("spec");
+        assertEquals(written, spec.path("disableBGPExport").asBoolean(false), spec.toString());
+    }
+
+    /** An empty selector is all(); a valid one is stored as given. */
+    @Test
+    void poolNodeSelector() {
+        etcd.start(etcd.env("node-a", "CALICO_IPV4POOL_NODE_SELECTOR", ""), EtcdV3Fixture.host("10.0.0.11/24"));
+        assertEquals("all()", etcd.json(V3Keys.pool("default-ipv4-ippool")).path("spec").path("nodeSelector")
+                .asText());
+    }
+
+    /**
+     * From v3.14 the default IPv4 pool avoids holding a host address (GetDefaultIPv4Pool,
+     * node/pkg/lifecycle/startup/autodetection/ipv4/poolselector.go@v3.22.1).
+     */
+    @ParameterizedTest(name = "{0} on a host with {1}: default pool {2}")
+    @CsvSource({"v3.13.4, 192.168.1.5/24, 192.168.0.0/16", "v3.14.0, 192.168.1.5/24, 172.16.0.0/16",
+        "v3.32.1, 10.0.0.11/24, 192.168.0.0/16"})
+    void defaultIpv4PoolAvoidsHostAddresses(String release, String hostAddress, String pool) {
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release), EtcdV3Fixture.host(hostAddress));
+        assertEquals(pool, etcd.json(V3Keys.pool("default-ipv4-ippool")).path("spec").path("cidr").asText());
+    }
+
+    @Test
+    void defaultIpv4PoolTakesTheFirstFreeFallback() {
+        InterfaceSource host = () -> List.of(HostInterface.of("lo", "127.0.0.1/8"),
+                HostInterface.of("eth0", "192.168.1.5/24"), HostInterface.of("docker0", "172.16.0.1/16"),
+                HostInterface.of("br-1", "172.17.0.1/16"));
+        etcd.start(etcd.env("node-a"), host);
+        assertEquals("172.18.0.0/16", etcd.json(V3Keys.pool("default-ipv4-ippool")).path("spec").path("cidr")
+                .asText());
+    }
+
+    /** A release recorded by the cluster is reproduced when none is configured: v3.10 writes no vxlanEnabled. */
+    @Test
+    void theRecordedReleaseIsReproducedWhenNoneIsConfigured() {
+        etcd.put(V3Keys.CLUSTER_INFORMATION, "{\"kind\":\"ClusterInformation\",\"apiVersion\":\"projectcalico.org/v3\","
+                + "\"metadata\":{\"name\":\"default\"},\"spec\":{\"clusterGUID\":\"0123456789abcdef0123456789abcdef\","
+                + "\"calicoVersion\":\"v3.10.2\",\"datastoreReady\":true}}");
+        StartupReport report = etcd.start(etcd.env("node-a", "CALICO_IPV4POOL_VXLAN", "Always", "IP", "10.0.0.11"),
+                EtcdV3Fixture.host("10.0.0.11/24"));
+        assertEquals("{\"logSeverityScreen\":\"Info\",\"vxlanEnabled\":true,\"reportingInterval\":\"0s\"}",
+                etcd.json(V3Keys.FELIX_DEFAULT).path("spec").toString());
+        assertEquals("10.0.0.11/32", etcd.json(V3Keys.node("node-a")).path("spec").path("bgp").path("ipv4Address")
+                .asText(), "v3.10 stores a bare IP as /32");
+        assertEquals(2, report.io().roundTrips(), report.summary());
+    }
+
+    /**
+     * The release's own default interface exclusions (autodetection_linux.go@v3.22.1/@v3.23.4/@v3.24.2/@v3.24.3): the
+     * unanchored "lo" also excludes wlo1 until the list is anchored in v3.23.4, v3.24.3 and v3.25.
+     */
+    @ParameterizedTest(name = "{0}: first-found picks {1}")
+    @CsvSource({"v3.22.1, 10.0.0.11/24", "v3.23.3, 10.0.0.11/24", "v3.23.4, 10.9.0.5/24", "v3.24.2, 10.0.0.11/24",
+        "v3.24.3, 10.9.0.5/24", "v3.25.0, 10.9.0.5/24"})
+    void defaultExclusionsFollowTheRelease(String release, String picked) {
+        InterfaceSource host = () -> List.of(HostInterface.of("lo", "127.0.0.1/8"),
+                HostInterface.of("eth0", "10.0.0.11/24"), HostInterface.of("wlo1", "10.9.0.5/24"));
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release), host);
+        assertEquals(picked, etcd.json(V3Keys.node("node-a")).path("spec").path("bgp").path("ipv4Address").asText());
+    }
+}
