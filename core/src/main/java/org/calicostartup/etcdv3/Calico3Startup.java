@@ -62,6 +62,7 @@ final class Calico3Startup {
     }
 
     StartupReport run() {
+        context.profile().refuseUnsupported(config);
         String nodeKey = V3Keys.node(name);
         Optional<Stored> storedNode = get(nodeKey);
         Optional<ObjectNode> stored;

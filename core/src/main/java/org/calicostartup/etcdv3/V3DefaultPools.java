@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.calicostartup.StartupException;
 import org.calicostartup.config.EncapsulationMode;
 import org.calicostartup.config.PoolSettings;
 import org.calicostartup.config.StartupConfig;
@@ -30,20 +29,12 @@ record V3DefaultPools(List<Pool> pools, boolean enableIpip, boolean enableVxlan)
     /**
      * @param present        the families that already have a pool
      * @param hostAddresses  the host's IPv4 addresses, asked only when the default IPv4 pool's CIDR is not configured
-     * @throws StartupException (configuration) for {@code CALICO_IPVxPOOL_CIDR=none} before v3.29, before any write
      */
     static V3DefaultPools decide(StartupConfig config, ReleaseProfile profile, Set<IpFamily> present,
             boolean ipv6Supported, Supplier<List<CidrAddress>> hostAddresses) {
         if (config.noDefaultPools()) {
             LOG.info("Skipping IP pool configuration");
             return NONE;
-        }
-        for (PoolSettings pool : List.of(config.ipv4Pool(), config.ipv6Pool())) {
-            if (pool.cidrNone() && !profile.poolCidrNoneSkips()) {
-                String variable = pool.family() == IpFamily.V4 ? "CALICO_IPV4POOL_CIDR" : "CALICO_IPV6POOL_CIDR";
-                throw StartupException.invalidValue(variable, "none", "a CIDR; \"none\" skips the default pool "
-                        + "only from Calico v3.29, and this startup reproduces " + profile.release());
-            }
         }
         List<Pool> pools = new ArrayList<>();
         boolean ipip = false;

@@ -67,6 +67,7 @@ final class V3Planner {
     }
 
     V3Plan plan(V3Snapshot snapshot) {
+        context.profile().refuseUnsupported(config);
         String nodeKey = V3Keys.node(name);
         Optional<ObjectNode> stored;
         StoredAddresses before;

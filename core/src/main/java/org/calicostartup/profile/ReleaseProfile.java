@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.calicostartup.StartupException;
+import org.calicostartup.config.AddressSetting;
 import org.calicostartup.config.DatastoreType;
+import org.calicostartup.config.PoolSettings;
+import org.calicostartup.config.StartupConfig;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
 
@@ -87,6 +91,29 @@ public final class ReleaseProfile {
     /** {@code IP=none}/{@code IP6=none} exist from v3.2 (2.6 refuses the value). */
     public boolean supportsIpNone() {
         return release.atLeast(3, 2);
+    }
+
+    /**
+     * Refuses, before anything is written, settings this release does not have: {@code IP=none}/{@code IP6=none}
+     * before v3.2 (calico-node terminates with "Environment does not contain a valid IPv4 address",
+     * calico_node/startup/startup.go@v2.6.12, @v3.0.1) and {@code CALICO_IPVxPOOL_CIDR=none} before v3.29 (calico-node
+     * would write the node, then terminate with "Invalid CIDR specified").
+     */
+    public void refuseUnsupported(StartupConfig config) {
+        for (String variable : new String[] {"IP", "IP6"}) {
+            AddressSetting setting = variable.equals("IP") ? config.node().ipv4() : config.node().ipv6();
+            if (setting.mode() == AddressSetting.Mode.NONE && !supportsIpNone()) {
+                throw StartupException.invalidValue(variable, "none", "empty, \"autodetect\" or an address; "
+                        + "\"none\" exists from Calico v3.2, and this startup reproduces " + release);
+            }
+        }
+        for (PoolSettings pool : List.of(config.ipv4Pool(), config.ipv6Pool())) {
+            if (pool.cidrNone() && !poolCidrNoneSkips()) {
+                String variable = pool.family() == IpFamily.V4 ? "CALICO_IPV4POOL_CIDR" : "CALICO_IPV6POOL_CIDR";
+                throw StartupException.invalidValue(variable, "none", "a CIDR; \"none\" skips the default pool "
+                        + "only from Calico v3.29, and this startup reproduces " + release);
+            }
+        }
     }
 
     /**

@@ -139,6 +139,20 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
         assertEquals(new TreeMap<>(), etcd.dump());
     }
 
+    /** IP=none exists from v3.2; v3.0/v3.1 terminate on it (calico_node/startup/startup.go@v3.0.1). */
+    @Test
+    void ipNoneBeforeV32IsRefusedBeforeAnyWrite() {
+        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-a",
+                "CALICO_STARTUP_CALICO_VERSION", "v3.1.3", "IP", "none", "IP6", "autodetect"),
+                EtcdV3Fixture.host("10.0.0.11/24", "fd00::11/64")));
+        assertEquals(StartupException.Reason.CONFIGURATION, e.reason());
+        assertEquals(new TreeMap<>(), etcd.dump());
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", "v3.2.0", "IP", "none", "IP6", "autodetect"),
+                EtcdV3Fixture.host("10.0.0.11/24", "fd00::11/64"));
+        assertEquals("fd00::11/64", etcd.json(V3Keys.node("node-a")).path("spec").path("bgp").path("ipv6Address")
+                .asText());
+    }
+
     /** disableBGPExport from v3.24 (node/pkg/lifecycle/startup/startup.go@v3.24.0 createIPPool). */
     @ParameterizedTest(name = "{0}: disableBGPExport written: {1}")
     @CsvSource({"v3.23.0, false", "v3.24.0, true"})

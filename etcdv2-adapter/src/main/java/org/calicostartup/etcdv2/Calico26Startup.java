@@ -48,7 +48,7 @@ final class Calico26Startup {
     }
 
     StartupReport run() {
-        V2Rules.rejectUnsupported(config.node());
+        context.profile().refuseUnsupported(config);
         if (config.waitForDatastore()) {
             LOG.info("Checking datastore connection");
             getNode("foo");

@@ -72,7 +72,7 @@ final class FastV2Startup {
     }
 
     StartupReport run() {
-        V2Rules.rejectUnsupported(config.node());
+        context.profile().refuseUnsupported(config);
         try {
             return attempts();
         } catch (StartupException refused) {

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
-import org.calicostartup.config.AddressSetting;
 import org.calicostartup.config.NodeSettings;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.node.AddressResolution;
@@ -32,18 +31,6 @@ final class V2Rules {
 
     /** What to write. */
     record Decision(StoredAddresses before, StoredAddresses after, boolean checkRuns, OptionalLong asNumber) {
-    }
-
-    /** {@code IP=none} does not exist in calico-node 2.6; refuse it before any I/O rather than guess. */
-    static void rejectUnsupported(NodeSettings settings) {
-        for (String variable : new String[] {"IP", "IP6"}) {
-            AddressSetting setting = variable.equals("IP") ? settings.ipv4() : settings.ipv6();
-            if (setting.mode() == AddressSetting.Mode.NONE) {
-                throw new StartupException(Reason.CONFIGURATION, "Invalid value for " + variable + ": \"none\" is not "
-                        + "supported with DATASTORE_TYPE=etcdv2 (calico-node 2.6 does not support it; accepted: "
-                        + "empty, \"autodetect\" or an address)");
-            }
-        }
     }
 
     static OwnNode own(String name, boolean exists, Map<String, String> bgp) {

@@ -82,6 +82,17 @@ class ReleaseTableV2Test {
         assertEquals(new TreeMap<>(), etcd.dump());
     }
 
+    /** IP=none does not exist in 2.6 (parseIPEnvironment@v2.6.12 terminates): refused before any I/O. */
+    @ParameterizedTest
+    @CsvSource({"IP", "IP6"})
+    void ipNoneIsRefused(String variable) {
+        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-a", variable,
+                "none"), EtcdV2Fixture.host("10.0.0.11/24"), StartupMode.FAST));
+        assertEquals(StartupException.Reason.CONFIGURATION, e.reason());
+        assertTrue(e.getMessage().contains(variable) && e.getMessage().contains("v3.2"), e.getMessage());
+        assertEquals(new TreeMap<>(), etcd.dump());
+    }
+
     /** parseIPEnvironment@v2.6.12: a bare IP=a.b.c.d is a /32. */
     @ParameterizedTest
     @EnumSource(StartupMode.class)
