@@ -29,13 +29,28 @@ public final class Main implements Runnable {
                 line.getErr().println("ERROR: " + e.getMessage());
                 return ExitCodes.of(e.reason());
             }
-            throw exception;
+            // Anything else is a bug or an environment problem: one line for the operator, the stack only at DEBUG.
+            org.slf4j.LoggerFactory.getLogger(Main.class).debug("Unexpected failure", exception);
+            line.getErr().println("ERROR: " + StartupException.causes(exception)
+                    + " (run with CALICO_STARTUP_LOGLEVEL=debug for details)");
+            return ExitCodes.OTHER;
         });
-        commandLine.setExitCodeExceptionMapper(e -> ExitCodes.OTHER);
-        commandLine.registerConverter(org.calicostartup.StartupMode.class,
-                value -> org.calicostartup.StartupMode.valueOf(value.toUpperCase(java.util.Locale.ROOT)
-                        .replace('-', '_')));
+        // Usage errors (unknown option, bad value) are configuration errors: exit 2, as the README says.
+        commandLine.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException
+                ? ExitCodes.CONFIGURATION : ExitCodes.OTHER);
+        commandLine.registerConverter(org.calicostartup.StartupMode.class, Main::mode);
         return commandLine.execute(args);
+    }
+
+    private static org.calicostartup.StartupMode mode(String value) {
+        String name = value.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        for (org.calicostartup.StartupMode mode : org.calicostartup.StartupMode.values()) {
+            if (mode.name().equals(name)) {
+                return mode;
+            }
+        }
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a mode (accepted: FAST, "
+                + "CALICO_REFERENCE, in any case)");
     }
 
     @Override

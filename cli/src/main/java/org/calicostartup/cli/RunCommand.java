@@ -45,8 +45,17 @@ final class RunCommand implements Callable<Integer> {
         this.env = env;
     }
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        if (healthPort != null && (healthPort < 1 || healthPort > 65535)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Invalid value for option "
+                    + "'--health-port': " + healthPort + " is not a TCP port (accepted: 1 to 65535)");
+        }
+        requireNonNegative("--stall-threshold", stallSeconds);
+        requireNonNegative("--health-linger", lingerSeconds);
         StartupConfig config = StartupConfig.fromEnvironment(env);
         Logging.apply(config.logLevel());
         IoStats stats = new IoStats();
@@ -70,6 +79,13 @@ final class RunCommand implements Callable<Integer> {
             if (health != null) {
                 health.close();
             }
+        }
+    }
+
+    private void requireNonNegative(String option, int seconds) {
+        if (seconds < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '"
+                    + option + "': " + seconds + " (accepted: seconds, 0 or more)");
         }
     }
 

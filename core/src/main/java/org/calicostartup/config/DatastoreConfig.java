@@ -17,6 +17,10 @@ public record DatastoreConfig(DatastoreType type, List<URI> endpoints, Optional<
 
     /** Deadline of a single etcd request unless configured otherwise. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** The shortest request timeout: below it the etcd clients cannot schedule even one retry. */
+    public static final Duration MIN_REQUEST_TIMEOUT = Duration.ofMillis(10);
+    /** The longest request timeout: a day; the clients' connect timeouts are bounded (Netty: int milliseconds). */
+    public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofHours(24);
 
     public DatastoreConfig {
         Objects.requireNonNull(type, "type");
@@ -27,8 +31,9 @@ public record DatastoreConfig(DatastoreType type, List<URI> endpoints, Optional<
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("at least one endpoint is needed");
         }
-        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
+        if (requestTimeout.compareTo(MIN_REQUEST_TIMEOUT) < 0 || requestTimeout.compareTo(MAX_REQUEST_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("requestTimeout must be from " + MIN_REQUEST_TIMEOUT + " to "
+                    + MAX_REQUEST_TIMEOUT + ": " + requestTimeout);
         }
     }
 

@@ -62,7 +62,8 @@ final class EnvironmentParser {
         return new StartupConfig(datastore, node, ipv4Pool, ipv6Pool, noDefaultPools,
                 env.notFalse("FELIX_IPV6SUPPORT", true), list(env.get("CLUSTER_TYPE", "")),
                 env.exactlyTrue("WAIT_FOR_DATASTORE"), nodenameFile,
-                duration("CALICO_STARTUP_TIMEOUT", StartupConfig.DEFAULT_STARTUP_TIMEOUT, false),
+                bounded("CALICO_STARTUP_TIMEOUT", StartupConfig.DEFAULT_STARTUP_TIMEOUT,
+                        StartupConfig.MIN_STARTUP_TIMEOUT, StartupConfig.MAX_STARTUP_TIMEOUT),
                 logLevel(), env.exactlyTrue("CALICO_DISABLE_FILE_LOGGING"),
                 duration("AUTODETECT_POLL_INTERVAL", StartupConfig.DEFAULT_AUTODETECT_POLL_INTERVAL, true),
                 env.get("CALICO_STARTUP_ENV_FILE").filter(f -> !f.isEmpty())
@@ -105,8 +106,8 @@ final class EnvironmentParser {
         List<URI> endpoints = endpoints(type);
         Optional<TlsFiles> tls = tls(endpoints);
         Optional<Credentials> credentials = credentials();
-        Duration requestTimeout = duration("CALICO_STARTUP_REQUEST_TIMEOUT",
-                DatastoreConfig.DEFAULT_REQUEST_TIMEOUT, false);
+        Duration requestTimeout = bounded("CALICO_STARTUP_REQUEST_TIMEOUT", DatastoreConfig.DEFAULT_REQUEST_TIMEOUT,
+                DatastoreConfig.MIN_REQUEST_TIMEOUT, DatastoreConfig.MAX_REQUEST_TIMEOUT);
         return new DatastoreConfig(type, endpoints, tls, credentials, requestTimeout);
     }
 
@@ -121,10 +122,10 @@ final class EnvironmentParser {
                 }
             }
             if (endpoints.isEmpty()) {
-                throw StartupException.invalidValue(var.name(), var.value(), ENDPOINTS_ACCEPTED);
+                throw StartupException.invalidValue(var.name(), redacted(var.value()), ENDPOINTS_ACCEPTED);
             }
             if (endpoints.stream().map(URI::getScheme).distinct().count() > 1) {
-                throw StartupException.invalidValue(var.name(), var.value(),
+                throw StartupException.invalidValue(var.name(), redacted(var.value()),
                         ENDPOINTS_ACCEPTED + "; it mixes http:// and https://");
             }
             return endpoints;
@@ -156,9 +157,19 @@ final class EnvironmentParser {
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw StartupException.invalidValue(var.name(), var.value(),
-                ENDPOINTS_ACCEPTED + "; " + StartupException.quote(text) + " is not an http:// or https:// URL "
-                        + "with a host, an optional port and no path");
+        String why = text.contains("@") ? " (credentials in a URL are not accepted: use ETCD_USERNAME and "
+                + "ETCD_PASSWORD)" : "";
+        throw StartupException.invalidValue(var.name(), redacted(var.value()),
+                ENDPOINTS_ACCEPTED + "; " + StartupException.quote(redacted(text)) + " is not an http:// or https:// "
+                        + "URL with a host, an optional port and no path" + why);
+    }
+
+    /**
+     * {@code text} with every URL user-info's password replaced ({@code http://user:***@host}), so that a secret
+     * typed into an endpoint never reaches a message or a log.
+     */
+    static String redacted(String text) {
+        return text.replaceAll("(^|://|,)(?![A-Za-z][A-Za-z0-9+.-]*://)([^/@:\\s,]*):[^\\s,]*@", "$1$2:***@");
     }
 
     private Optional<TlsFiles> tls(List<URI> endpoints) {
@@ -365,6 +376,17 @@ final class EnvironmentParser {
                     "a log level: trace, debug, info, warning, error, fatal or panic, in any case");
         }
         return level;
+    }
+
+    /** A duration between {@code min} and {@code max}: what the datastore clients accept, named when it is not. */
+    private Duration bounded(String variable, Duration fallback, Duration min, Duration max) {
+        Duration value = duration(variable, fallback, false);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw StartupException.invalidValue(variable, env.get(variable, ""), "a Go duration from "
+                    + GoDuration.format(min) + " to " + GoDuration.format(max) + ", such as "
+                    + GoDuration.format(fallback));
+        }
+        return value;
     }
 
     private Duration duration(String variable, Duration fallback, boolean zeroAllowed) {

@@ -20,6 +20,17 @@ final class GoDuration {
     private GoDuration() {
     }
 
+    /** Go's way of writing a duration, for messages: {@code 10ms}, {@code 10s}, {@code 24h0m0s} as {@code 24h}. */
+    static String format(Duration d) {
+        if (d.toMillis() < 1000) {
+            return d.toMillis() + "ms";
+        }
+        if (d.toSeconds() < 3600 || d.toSeconds() % 3600 != 0) {
+            return d.toSeconds() + "s";
+        }
+        return d.toHours() + "h";
+    }
+
     /** Parses a non-negative duration; empty when the text is not one. */
     static Optional<Duration> parse(String text) {
         if (text.equals("0")) {

@@ -37,6 +37,8 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
     public static final Path DEFAULT_NODENAME_FILE = Path.of("/var/lib/calico/nodename");
     /** Below the ~60 s a default calico-node liveness probe allows. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(50);
+    public static final Duration MIN_STARTUP_TIMEOUT = Duration.ofMillis(10);
+    public static final Duration MAX_STARTUP_TIMEOUT = Duration.ofHours(24);
     public static final Duration DEFAULT_AUTODETECT_POLL_INTERVAL = Duration.ofSeconds(60);
     public static final Path DEFAULT_STARTUP_ENV_FILE = Path.of("startup.env");
 

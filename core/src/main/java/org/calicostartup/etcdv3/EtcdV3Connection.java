@@ -70,6 +70,11 @@ final class EtcdV3Connection implements AutoCloseable {
                 .endpoints(config.endpoints().toArray(new java.net.URI[0]))
                 .maxInboundMessageSize(MAX_RESPONSE_BYTES)
                 .connectTimeout(config.requestTimeout())
+                // jetcd's retry policy (Failsafe) needs 0 < delay < maxDelay and delay < maxDuration: derived from
+                // the request timeout so that every timeout the configuration accepts is one jetcd accepts.
+                .retryChronoUnit(java.time.temporal.ChronoUnit.MILLIS)
+                .retryDelay(retryDelayMillis(config.requestTimeout()))
+                .retryMaxDelay(retryMaxDelayMillis(config.requestTimeout()))
                 .retryMaxDuration(config.requestTimeout())
                 .keepaliveTime(Duration.ofSeconds(30))
                 .keepaliveTimeout(Duration.ofSeconds(10))
@@ -80,6 +85,17 @@ final class EtcdV3Connection implements AutoCloseable {
         config.tls().ifPresent(tls -> builder.sslContext(sslContext(tls))
                 .authority(config.endpoints().get(0).getHost()));
         return new EtcdV3Connection(builder.build(), config);
+    }
+
+    /** A tenth of the request timeout, from 1 ms to jetcd's default 500 ms. */
+    static long retryDelayMillis(Duration requestTimeout) {
+        return Math.max(1, Math.min(500, requestTimeout.toMillis() / 10));
+    }
+
+    /** Half the request timeout, at most jetcd's default 2.5 s, always above the delay. */
+    static long retryMaxDelayMillis(Duration requestTimeout) {
+        long delay = retryDelayMillis(requestTimeout);
+        return Math.max(delay + 1, Math.min(2500, requestTimeout.toMillis() / 2));
     }
 
     private static io.netty.handler.ssl.SslContext sslContext(TlsFiles tls) {

@@ -31,7 +31,10 @@ import org.calicostartup.profile.ReleaseProfile;
  */
 final class V3Resources {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Go's encoding/json nests up to 10,000 levels; Jackson's default stops at 1,000. */
+    static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxNestingDepth(10_000).build()).build());
     static final String API_VERSION = "projectcalico.org/v3";
     static final String DEFAULT_IPV4_POOL = "default-ipv4-ippool";
     static final String DEFAULT_IPV6_POOL = "default-ipv6-ippool";
@@ -61,7 +64,8 @@ final class V3Resources {
     static ObjectNode parse(byte[] value, String kind) throws MalformedException {
         JsonNode json;
         try {
-            json = JSON.readTree(value);
+            // Decoded as Go's decoder does: an invalid UTF-8 byte becomes U+FFFD instead of failing the value.
+            json = JSON.readTree(new String(value, java.nio.charset.StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new MalformedException("not valid JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {

@@ -87,6 +87,14 @@ public record Candidates(Candidate ipv4, Candidate ipv6) {
         String variable = family == IpFamily.V4 ? "IP" : "IP6";
         LOG.info("Using {} address from environment: {}={}", family, variable, setting.prefixGiven()
                 ? address.toString() : address.ip());
+        if (!address.isGlobalUnicast()) {
+            // calico-node takes any address of the family here (parseIPEnvironment and the cidrv4/cidrv6 validators,
+            // node/pkg/lifecycle/startup/startup.go and libcalico-go/lib/validator/v3/validator.go @v3.22.1), and so
+            // does calico-startup; autodetection never picks one.
+            LOG.warn("{}={} is not a global unicast address (unspecified, loopback, link-local, multicast or "
+                    + "broadcast): it is registered as given, as calico-node does, but other nodes cannot peer with it",
+                    variable, address.ip());
+        }
         Optional<DetectedAddress> local;
         try {
             local = detector.findLocal(address.address());

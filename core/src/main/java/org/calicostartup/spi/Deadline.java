@@ -45,7 +45,8 @@ public final class Deadline {
     /** The failure of a call that got no answer within its timeout, naming the endpoints and the call. */
     public static StartupException noAnswer(String endpoints, String what, Duration timeout, Throwable cause) {
         return new StartupException(StartupException.Reason.DATASTORE_UNAVAILABLE, "No answer from etcd at "
-                + endpoints + " to " + what + " within " + timeout.toMillis() + " ms", cause);
+                + endpoints + " to " + what + " within " + timeout.toMillis() + " ms (CALICO_STARTUP_REQUEST_TIMEOUT, "
+                + "or what was left of CALICO_STARTUP_TIMEOUT)", cause);
     }
 
     public Duration total() {

@@ -103,7 +103,22 @@ class StartupConfigUnitTest {
         "http://user:pw@10.0.0.1:2379", "http://10.0.0.1:2379?x=1", "http://10.0.0.1:0", "http://10.0.0.1:99999",
         ",", "http://10.0.0.1:2379,https://10.0.0.2:2379", "http://10.0 .0.1:2379"})
     void invalidEndpoints(String value) {
-        assertInvalid("ETCD_ENDPOINTS", value, "etcd client URLs", "ETCD_ENDPOINTS", value);
+        // A password in the URL is named redacted, never echoed (issue 12).
+        String named = value.replace("user:pw@", "user:***@");
+        StartupException e = assertInvalid(env("ETCD_ENDPOINTS", value), "etcd client URLs", "ETCD_ENDPOINTS", named);
+        assertFalse(e.getMessage().contains(":pw@"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "http://u:p@h:1                 | http://u:***@h:1",
+        "https://u:p@ss/w@h:1,http://x  | https://u:***@h:1,http://x",
+        "u:secret@h:2379                | u:***@h:2379",
+        "http://h:1,http://u:s@h2:2     | http://h:1,http://u:***@h2:2",
+        "http://h:1                     | http://h:1",
+    })
+    void passwordsInUrlsAreRedacted(String text, String redacted) {
+        assertEquals(redacted.trim(), EnvironmentParser.redacted(text.trim()));
     }
 
     @Test

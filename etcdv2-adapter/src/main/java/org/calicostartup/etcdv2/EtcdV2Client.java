@@ -1,7 +1,6 @@
 package org.calicostartup.etcdv2;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -39,7 +38,7 @@ import org.calicostartup.spi.IoStats;
 final class EtcdV2Client implements AutoCloseable {
 
     static final int MAX_IN_FLIGHT = 16;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EtcdV2Client.class);
 
     private final DatastoreConfig config;
     private final HttpClient http;
@@ -247,14 +246,27 @@ final class EtcdV2Client implements AutoCloseable {
     }
 
     private Response parse(URI endpoint, Request request, HttpResponse<byte[]> response) {
+        int status = response.statusCode();
+        if (response.headers().firstValue("X-Etcd-Cluster-Id").isEmpty()
+                && response.headers().firstValue("X-Etcd-Index").isEmpty()) {
+            // etcd's v2 API sets these on every keys answer; anything else is not etcd (or not its v2 API).
+            throw new StartupException(Reason.CONFIGURATION, "The server at " + endpoint + " answered " + request
+                    + " with HTTP " + status + " but is not etcd's v2 API (no X-Etcd-Cluster-Id or X-Etcd-Index "
+                    + "header): check ETCD_ENDPOINTS, and that etcd runs with --enable-v2=true");
+        }
         JsonNode json;
         try {
-            json = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+            V2Json.Read read = V2Json.read(response.body());
+            json = read.json();
+            if (!read.skippedBelow().isEmpty()) {
+                LOG.warn("Ignoring keys nested more than {} levels below {} (answer to {}): calico-startup reads "
+                        + "none of them", V2Json.MAX_DIRECTORY_DEPTH, read.skippedBelow().get(0), request);
+            }
         } catch (IOException e) {
-            throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "etcd at " + endpoint + " answered " + request
-                    + " with HTTP " + response.statusCode() + " and a body that is not JSON", e);
+            throw new StartupException(Reason.INVALID_STORED_DATA, "etcd at " + endpoint + " answered " + request
+                    + " with HTTP " + status + " and a body that cannot be read (" + e.getMessage() + "); the data "
+                    + "stored below " + request.key() + " is not what etcd's v2 API returns for Calico's keys", e);
         }
-        int status = response.statusCode();
         if (status == 401 || status == 403 || json.path("errorCode").asInt() == 110) {
             throw new StartupException(Reason.UNAUTHORIZED, "etcd at " + endpoint + " refused "
                     + config.credentials().map(c -> "user " + c.username()).orElse("the client (no ETCD_USERNAME)")
@@ -268,6 +280,11 @@ final class EtcdV2Client implements AutoCloseable {
         if (status / 100 != 2 && !json.has("errorCode")) {
             throw new StartupException(Reason.INTERNAL, "etcd at " + endpoint + " answered " + request + " with HTTP "
                     + status + ": " + json);
+        }
+        if (status / 100 == 2 && !json.has("action")) {
+            throw new StartupException(Reason.CONFIGURATION, "The server at " + endpoint + " answered " + request
+                    + " with HTTP " + status + " but not as etcd's v2 keys API does (no \"action\"): check "
+                    + "ETCD_ENDPOINTS");
         }
         return new Response(status, Optional.ofNullable(json.get("node")), json.path("errorCode").asInt(0),
                 json.path("message").asText(""), response.body().length);

@@ -50,6 +50,11 @@ final class FastV2Startup {
     private static final Logger LOG = LoggerFactory.getLogger(FastV2Startup.class);
     private static final int MAX_ATTEMPTS = 10;
     private static final long CLAIM_TTL_MARGIN_SECONDS = 10;
+    /**
+     * The longest a lease lives, whatever CALICO_STARTUP_TIMEOUT says: a lease covers the two round trips between
+     * taking it and writing the node's keys, so a dead node never blocks its address for longer than this.
+     */
+    static final long MAX_CLAIM_TTL_SECONDS = 300;
     /** Index of the first claim GET in the first batch of reads. */
     private static final int CLAIMS_AT = 9;
 
@@ -298,7 +303,7 @@ final class FastV2Startup {
     private List<Request> claims(V2Rules.Decision decision, List<String> claimKeys, List<Response> reads,
             List<ConflictCheck.Conflict> pending) {
         List<Request> claims = new ArrayList<>();
-        String ttl = Long.toString(context.deadline().total().toSeconds() + CLAIM_TTL_MARGIN_SECONDS);
+        String ttl = Long.toString(claimTtlSeconds(context.deadline().total()));
         for (IpFamily family : IpFamily.values()) {
             Optional<CidrAddress> address = decision.after().of(family);
             if (address.isEmpty()) {
@@ -312,6 +317,16 @@ final class FastV2Startup {
                 continue;
             }
             Optional<String> holder = V2Layout.claimHolder(claim.get().value());
+            if (!claim.get().expiring() || claim.get().ttlSeconds() > MAX_CLAIM_TTL_SECONDS) {
+                // Not one of ours (ours always expire soon): a hand-made or leftover key would block the address
+                // for good. Stale, as on etcd v3: taken over only if nobody changed it meanwhile.
+                LOG.info("Taking over the stale claim {} of {} (it {})", key, holder.map(h -> "node " + h)
+                        .orElse("an unreadable holder"), claim.get().expiring() ? "lives "
+                        + claim.get().ttlSeconds() + " s" : "never expires");
+                claims.add(Request.put(key, ourClaim, Map.of("prevIndex", Long.toString(claim.get().modifiedIndex()),
+                        "ttl", ttl)));
+                continue;
+            }
             if (holder.isPresent() && holder.get().equals(name)) {
                 claims.add(Request.put(key, ourClaim, Map.of("prevIndex", Long.toString(claim.get().modifiedIndex()),
                         "ttl", ttl)));
@@ -320,6 +335,11 @@ final class FastV2Startup {
             pending.add(new ConflictCheck.Conflict(family, holder.orElse("(unknown)"), address.get().ip()));
         }
         return claims;
+    }
+
+    /** The lease's TTL: the startup deadline plus a margin, at most {@link #MAX_CLAIM_TTL_SECONDS}. */
+    static long claimTtlSeconds(java.time.Duration startupDeadline) {
+        return Math.min(startupDeadline.toSeconds() + CLAIM_TTL_MARGIN_SECONDS, MAX_CLAIM_TTL_SECONDS);
     }
 
     /** Ready, ClusterGUID, default pools, default configuration and directories, as creates where absent. */

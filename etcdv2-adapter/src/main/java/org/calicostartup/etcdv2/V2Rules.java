@@ -5,11 +5,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
 import org.calicostartup.config.NodeSettings;
 import org.calicostartup.net.CidrAddress;
+import org.calicostartup.net.IpFamily;
 import org.calicostartup.node.AddressResolution;
 import org.calicostartup.node.ConflictCheck;
 import org.calicostartup.node.StoredAddresses;
@@ -68,36 +70,38 @@ final class V2Rules {
     }
 
     /**
-     * The conflict check over every host listed under {@code /calico/v1/host}, with addresses from the BGP tree;
-     * a host whose BGP keys cannot be read is skipped with a warning naming the key.
+     * The conflict check over every host listed under {@code /calico/v1/host}, with each host's IPs from its
+     * {@code ip_addr_v4}/{@code ip_addr_v6} alone: a garbage {@code network_v4} must not hide a valid address, which
+     * calico-node 2.6 would see. Only an address that is not an IP is skipped, with a warning naming the key.
      */
     static List<ConflictCheck.Conflict> conflicts(String name, StoredAddresses ours, Collection<String> hosts,
             Map<String, Map<String, String>> bgp) {
         List<ConflictCheck.ListedNode> listed = new ArrayList<>();
         for (String host : hosts) {
-            try {
-                StoredAddresses addresses = V2Layout.addresses(bgp.getOrDefault(host, Map.of()));
-                listed.add(new ConflictCheck.ListedNode(host, addresses.ipv4().map(CidrAddress::address),
-                        addresses.ipv6().map(CidrAddress::address)));
-            } catch (V2Layout.MalformedException e) {
-                LOG.warn("Skipping node {} with malformed BGP data: {}", V2Layout.bgpHost(host), e.getMessage());
-            }
+            Map<String, String> fields = bgp.getOrDefault(host, Map.of());
+            listed.add(new ConflictCheck.ListedNode(host, ip(host, fields, IpFamily.V4), ip(host, fields,
+                    IpFamily.V6)));
         }
         return ConflictCheck.find(name, ours, listed);
+    }
+
+    private static Optional<InetAddress> ip(String host, Map<String, String> fields, IpFamily family) {
+        String key = family == IpFamily.V4 ? "ip_addr_v4" : "ip_addr_v6";
+        String value = fields.getOrDefault(key, "");
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<InetAddress> ip = CidrAddress.parseAddress(value).filter(a -> IpFamily.of(a) == family);
+        if (ip.isEmpty()) {
+            LOG.warn("Skipping the unreadable address {}/{} = \"{}\" of node {}", V2Layout.bgpHost(host), key,
+                    value, host);
+        }
+        return ip;
     }
 
     static StartupException conflictFailure(List<ConflictCheck.Conflict> conflicts) {
         LOG.warn("Terminating");
         return new StartupException(Reason.IP_CONFLICT, String.join(" ",
                 conflicts.stream().map(ConflictCheck.Conflict::message).toList()));
-    }
-
-    /** The IP a listed host's BGP keys give it, for deciding whether a claim is stale. */
-    static java.util.Optional<InetAddress> ipOf(Map<String, String> bgp, org.calicostartup.net.IpFamily family) {
-        try {
-            return V2Layout.addresses(bgp).of(family).map(CidrAddress::address);
-        } catch (V2Layout.MalformedException e) {
-            return java.util.Optional.empty();
-        }
     }
 }

@@ -56,7 +56,7 @@ final class V2Tree {
 
     static Optional<Leaf> value(Response response) {
         return response.node().filter(n -> !n.path("dir").asBoolean(false))
-                .map(n -> new Leaf(n.path("value").asText(""), n.path("modifiedIndex").asLong(), n.has("ttl")));
+                .map(n -> new Leaf(n.path("value").asText(""), n.path("modifiedIndex").asLong(), ttl(n)));
     }
 
     private static void collect(JsonNode node, Map<String, Leaf> leaves) {
@@ -64,15 +64,23 @@ final class V2Tree {
             node.path("nodes").forEach(child -> collect(child, leaves));
         } else {
             leaves.put(node.path("key").asText(), new Leaf(node.path("value").asText(""),
-                    node.path("modifiedIndex").asLong(), node.has("ttl")));
+                    node.path("modifiedIndex").asLong(), ttl(node)));
         }
+    }
+
+    /** The seconds a key has left to live, or -1 when it never expires. */
+    private static long ttl(JsonNode node) {
+        return node.has("ttl") ? node.path("ttl").asLong(-1) : -1;
     }
 
     private static String last(String key) {
         return key.substring(key.lastIndexOf('/') + 1);
     }
 
-    /** A key's value, modifiedIndex (for compare-and-swap) and whether it has a TTL (will expire). */
-    record Leaf(String value, long modifiedIndex, boolean expiring) {
+    /** A key's value, modifiedIndex (for compare-and-swap) and seconds left to live (-1: never expires). */
+    record Leaf(String value, long modifiedIndex, long ttlSeconds) {
+        boolean expiring() {
+            return ttlSeconds >= 0;
+        }
     }
 }

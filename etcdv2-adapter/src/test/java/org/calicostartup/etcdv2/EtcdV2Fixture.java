@@ -110,6 +110,12 @@ final class EtcdV2Fixture {
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The raw v2 answer for one key (TTL and indexes included). */
+    String getRaw(String key) {
+        return await(http.sendAsync(HttpRequest.newBuilder(base.resolve("/v2/keys" + key + "?quorum=true"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString())).body();
+    }
+
     /** Every key under /calico (directories as {@link #DIR}), sorted. */
     TreeMap<String, String> dump() {
         TreeMap<String, String> all = new TreeMap<>();
