@@ -21,8 +21,10 @@ import picocli.CommandLine.Spec;
  * Read-only: writes nothing to etcd.
  */
 @Command(name = "diagnose", mixinStandardHelpOptions = true,
-        description = {"Measure etcd's round-trip time, count nodes, and predict whether the liveness probe kills",
-            "calico-node's startup (and what probe settings would not). Read-only."})
+        footerHeading = EnvironmentHelp.HEADING, footer = {EnvironmentHelp.DATASTORE, EnvironmentHelp.NODE, EnvironmentHelp.POOLS},
+        description = {"Predict whether the liveness probe kills calico-node's startup on this cluster. Read-only.",
+            "Measures etcd's round-trip time, counts the nodes, predicts calico-node 2.6, v3 and calico-startup",
+            "startup times from their round trips, and says which probe settings would let them finish."})
 final class DiagnoseCommand implements Callable<Integer> {
 
     private final Map<String, String> env;
@@ -51,6 +53,7 @@ final class DiagnoseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Logging.toStandardError();
         StartupConfig config = StartupConfig.fromEnvironment(env);
         Logging.apply("warning");
         PrintWriter out = spec.commandLine().getOut();
@@ -100,6 +103,6 @@ final class DiagnoseCommand implements Callable<Integer> {
     }
 
     static String seconds(Duration d) {
-        return String.format("%.2f s", d.toNanos() / 1e9);
+        return ProbeBudget.seconds(d);
     }
 }

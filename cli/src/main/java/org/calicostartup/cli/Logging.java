@@ -5,12 +5,35 @@ import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Applies {@code CALICO_STARTUP_LOGLEVEL} (logrus level names) to the log binding. */
-final class Logging {
+public final class Logging {
 
     private Logging() {
     }
 
-    static void apply(String logrusLevel) {
+    /**
+     * Sends log lines to standard error, for commands whose standard output is their result ({@code show-config},
+     * {@code diagnose}); {@code run} logs to standard output as calico-node does.
+     */
+    public static void toStandardError() {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (root.getAppender("STDOUT") instanceof ch.qos.logback.core.ConsoleAppender<?> console) {
+            console.stop();
+            console.setTarget("System.err");
+            console.start();
+        }
+    }
+
+    /** Back to standard output (the default), for an in-process caller that runs several commands. */
+    public static void toStandardOutput() {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (root.getAppender("STDOUT") instanceof ch.qos.logback.core.ConsoleAppender<?> console) {
+            console.stop();
+            console.setTarget("System.out");
+            console.start();
+        }
+    }
+
+    public static void apply(String logrusLevel) {
         Level level = switch (logrusLevel) {
             case "panic", "fatal", "error" -> Level.ERROR;
             case "warn", "warning" -> Level.WARN;

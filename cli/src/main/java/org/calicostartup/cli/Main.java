@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/calico-startup}: the runnable agent. */
 @Command(name = "calico-startup", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "calico-node's node startup for etcd, in a constant number of round trips.",
-        subcommands = {RunCommand.class, DemoCommand.class, DiagnoseCommand.class, ShowConfigCommand.class})
+        subcommands = {RunCommand.class, DiagnoseCommand.class, ShowConfigCommand.class})
 public final class Main implements Runnable {
 
     static {
@@ -23,9 +23,11 @@ public final class Main implements Runnable {
     /** Runs the command line against {@code env}; returns the exit code. */
     public static int execute(Map<String, String> env, String... args) {
         CommandLine commandLine = new CommandLine(new Main(), new EnvironmentFactory(env));
+        // Wide enough that the environment listing in each command's --help is never wrapped mid-line.
+        commandLine.setUsageHelpWidth(110);
         commandLine.setExecutionExceptionHandler((exception, line, parsed) -> {
             if (exception instanceof StartupException e) {
-                org.slf4j.LoggerFactory.getLogger(Main.class).error("{}", e.getMessage());
+                // Printed once, on standard error; nothing else reports it.
                 line.getErr().println("ERROR: " + e.getMessage());
                 return ExitCodes.of(e.reason());
             }
@@ -39,7 +41,11 @@ public final class Main implements Runnable {
         commandLine.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException
                 ? ExitCodes.CONFIGURATION : ExitCodes.OTHER);
         commandLine.registerConverter(org.calicostartup.StartupMode.class, Main::mode);
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } finally {
+            Logging.toStandardOutput();
+        }
     }
 
     private static org.calicostartup.StartupMode mode(String value) {
@@ -53,9 +59,13 @@ public final class Main implements Runnable {
                 + "CALICO_REFERENCE, in any case)");
     }
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** No command given: the usage, from the command line already built (so with the commands' own factory). */
     @Override
     public void run() {
-        CommandLine.usage(this, System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     /** Gives commands the environment they run in, so tests can pass their own. */

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 
 /** A drop-in for {@code calico-node -startup}: same environment, same datastore data, same files, exit codes. */
 @Command(name = "run", mixinStandardHelpOptions = true,
+        footerHeading = EnvironmentHelp.HEADING, footer = {EnvironmentHelp.DATASTORE, EnvironmentHelp.NODE, EnvironmentHelp.POOLS},
         description = {"Register this node, as calico-node -startup does, from the same environment variables.",
             "Exit codes: 0 ok, 1 other, 2 configuration, 3 datastore unreachable, 4 unauthorized, 5 IP conflict,",
             "6 no address autodetected, 7 this node's stored data unreadable."})
@@ -72,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         } catch (StartupException e) {
-            LOG.error("{}", e.getMessage());
+            // NodeStartup has logged the failure once, with its cause; calico-node's last word follows.
             LOG.warn("Terminating");
             return ExitCodes.of(e.reason());
         } finally {

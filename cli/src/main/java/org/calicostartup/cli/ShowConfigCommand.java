@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
  * and prints the result. Talks to no datastore and writes nothing.
  */
 @Command(name = "show-config", mixinStandardHelpOptions = true,
+        footerHeading = EnvironmentHelp.HEADING, footer = {EnvironmentHelp.DATASTORE, EnvironmentHelp.NODE, EnvironmentHelp.POOLS},
         description = {"Print the configuration read from calico-node's environment; no datastore I/O.",
             "Shows the node name it resolves and the addresses it autodetects on this host,",
             "exactly as a startup would. Reads no datastore and writes nothing."})
@@ -36,6 +37,7 @@ final class ShowConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Logging.toStandardError();
         StartupConfig config = StartupConfig.fromEnvironment(env);
         PrintWriter out = spec.commandLine().getOut();
         var datastore = config.datastore();

@@ -24,6 +24,10 @@ class ShowConfigCommandTest {
         assertTrue(result.out().contains("IPv4:                autodetect with can-reach=127.0.0.1: 127.0.0.1/8 on lo"),
                 result.out());
         assertTrue(result.out().contains("AS number:           65546"), result.out());
+        for (String line : result.out().split("\n")) {
+            assertTrue(line.matches("[A-Za-z0-9 /]+: +.*"), "only the result on stdout, logs on stderr: " + line);
+        }
+        assertTrue(result.err().contains("[INFO]"), "the log lines: " + result.err());
     }
 
     @Test
@@ -32,6 +36,8 @@ class ShowConfigCommandTest {
                 "10.0.0.300", "CALICO_NODENAME_FILE", tmp.resolve("nodename").toString()));
         assertEquals(ExitCodes.CONFIGURATION, result.code());
         assertTrue(result.err().startsWith("ERROR: Invalid value for IP: \"10.0.0.300\""), result.err());
+        assertEquals(1, result.err().split("Invalid value for IP", -1).length - 1, "printed once: " + result.err());
+        assertEquals("", result.out());
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,7 @@ import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
 import org.calicostartup.config.DatastoreConfig;
 import org.calicostartup.config.TlsFiles;
+import org.calicostartup.internal.PemTls;
 import org.calicostartup.spi.Deadline;
 import org.calicostartup.spi.IoStats;
 
@@ -99,23 +101,20 @@ final class EtcdV3Connection implements AutoCloseable {
     }
 
     private static io.netty.handler.ssl.SslContext sslContext(TlsFiles tls) {
+        SslContextBuilder builder = GrpcSslContexts.forClient().trustManager(
+                PemTls.certificates(tls.caCertFile(), "ETCD_CA_CERT_FILE").toArray(new X509Certificate[0]));
+        if (tls.hasClientCertificate()) {
+            builder.keyManager(PemTls.privateKey(tls.keyFile().orElseThrow()), PemTls.certificates(
+                    tls.certFile().orElseThrow(), "ETCD_CERT_FILE").toArray(new X509Certificate[0]));
+        }
         try {
-            SslContextBuilder builder = GrpcSslContexts.forClient().trustManager(tls.caCertFile().toFile());
-            if (tls.hasClientCertificate()) {
-                org.calicostartup.spi.PemKeys.pkcs8(tls.keyFile().orElseThrow());
-                builder.keyManager(tls.certFile().orElseThrow().toFile(), tls.keyFile().orElseThrow().toFile());
-            }
             return builder.build();
         } catch (SSLException | IllegalArgumentException e) {
             throw new StartupException(Reason.CONFIGURATION, "Cannot use the etcd TLS files (ETCD_CA_CERT_FILE="
                     + tls.caCertFile() + tls.certFile().map(f -> ", ETCD_CERT_FILE=" + f).orElse("")
-                    + tls.keyFile().map(f -> ", ETCD_KEY_FILE=" + f).orElse("") + "): " + StartupException.causes(e)
-                    + " (certificates and the CA must be PEM; the key must be an unencrypted PKCS#8 PEM key)", e);
+                    + tls.keyFile().map(f -> ", ETCD_KEY_FILE=" + f).orElse("") + "): " + StartupException.causes(e),
+                    e);
         }
-    }
-
-    DatastoreConfig config() {
-        return config;
     }
 
     /** Calls made on behalf of one startup: bounded by its deadline and counted in its statistics. */

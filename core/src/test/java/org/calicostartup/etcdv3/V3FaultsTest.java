@@ -178,20 +178,4 @@ class V3FaultsTest {
                     e.getMessage());
         }
     }
-
-    @Test
-    void aPkcs1KeyIsNamedBeforeAnyConnection() {
-        try (EtcdCluster cluster = EtcdCluster.builder().tls(true).start();
-                EtcdV3Fixture etcd = new EtcdV3Fixture(cluster, tmp)) {
-            TlsMaterial tls = cluster.tls().orElseThrow();
-            Path pkcs1 = tls.writePkcs1ClientKey(tmp.resolve("client-pkcs1.pem"));
-            StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-k",
-                    "ETCD_KEY_FILE", pkcs1.toString()), EtcdV3Fixture.host("10.0.0.11/24")));
-            assertEquals(StartupException.Reason.CONFIGURATION, e.reason(), e.getMessage());
-            assertTrue(e.getMessage().contains(pkcs1.toString()) && e.getMessage().contains("ETCD_KEY_FILE"),
-                    e.getMessage());
-            assertTrue(Files.exists(pkcs1));
-            assertFalse(etcd.dump().containsKey(V3Keys.node("node-k")));
-        }
-    }
 }

@@ -53,7 +53,7 @@ final class EtcdV2Client implements AutoCloseable {
         this.config = config;
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(config.requestTimeout());
         if (config.tls().isPresent()) {
-            builder.sslContext(PemTls.context(config.tls().get())).version(HttpClient.Version.HTTP_2);
+            builder.sslContext(org.calicostartup.internal.PemTls.context(config.tls().get())).version(HttpClient.Version.HTTP_2);
         } else {
             builder.version(HttpClient.Version.HTTP_1_1);
         }

@@ -52,16 +52,24 @@ class EtcdV2ConnectionTest {
         }
     }
 
-    @Test
-    void aPkcs1KeyIsNamedWithHowToConvertIt() throws Exception {
+    /** Client keys as clusters have them — kubeadm's PKCS#1, cfssl's SEC1, PKCS#8 — register a node (etcd v2). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(org.calicostartup.testing.TlsMaterial.KeyForm.class)
+    void everyClientKeyFormGoAcceptsRegistersAndAnEncryptedOneIsNamed(
+            org.calicostartup.testing.TlsMaterial.KeyForm form) throws Exception {
         try (EtcdCluster cluster = EtcdCluster.builder().tls(true).start()) {
             EtcdV2Fixture etcd = new EtcdV2Fixture(cluster, tmp);
-            Path pkcs1 = Files.writeString(tmp.resolve("pkcs1.pem"),
-                    "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAK\n-----END RSA PRIVATE KEY-----\n");
-            StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-tls",
-                    "ETCD_KEY_FILE", pkcs1.toString()), EtcdV2Fixture.host("10.0.0.11/24"), StartupMode.FAST));
+            Path[] client = cluster.tls().orElseThrow().writeClient(tmp.resolve("keys"), form);
+            var env = etcd.env("node-tls", "ETCD_CERT_FILE", client[0].toString(), "ETCD_KEY_FILE",
+                    client[1].toString());
+            if (form != org.calicostartup.testing.TlsMaterial.KeyForm.RSA_PKCS8_ENCRYPTED) {
+                assertTrue(etcd.start(env, EtcdV2Fixture.host("10.0.0.11/24"), StartupMode.FAST).nodeCreated());
+                return;
+            }
+            StartupException e = assertThrows(StartupException.class, () -> etcd.start(env,
+                    EtcdV2Fixture.host("10.0.0.11/24"), StartupMode.FAST));
             assertEquals(StartupException.Reason.CONFIGURATION, e.reason());
-            assertTrue(e.getMessage().contains(pkcs1 + " named by ETCD_KEY_FILE holds a PKCS#1 RSA key"),
+            assertTrue(e.getMessage().contains(client[1] + " named by ETCD_KEY_FILE holds an encrypted key"),
                     e.getMessage());
         }
     }

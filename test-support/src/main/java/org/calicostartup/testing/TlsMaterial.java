@@ -57,6 +57,7 @@ public final class TlsMaterial {
     private final X509Certificate ca;
     private final X509Certificate client;
     private final PrivateKey clientPrivateKey;
+    private PrivateKey caPrivateKey;
 
     private TlsMaterial(Path dir, X509Certificate ca, X509Certificate client, PrivateKey clientPrivateKey) {
         this.caCert = dir.resolve("ca.pem");
@@ -97,6 +98,7 @@ public final class TlsMaterial {
             X509Certificate client = sign(new X500Name("CN=" + CLIENT_COMMON_NAME), clientKeys, issuer(ca),
                     caKeys.getPrivate(), false, null, new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth});
             TlsMaterial material = new TlsMaterial(dir, ca, client, clientKeys.getPrivate());
+            material.caPrivateKey = caKeys.getPrivate();
             Files.writeString(material.caCert, pem(ca));
             Files.writeString(material.serverCert, pem(server));
             Files.writeString(material.serverKey, pkcs8(serverKeys.getPrivate()));
@@ -260,6 +262,68 @@ public final class TlsMaterial {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The client key form a test asks for, as clusters have them. */
+    public enum KeyForm {
+        /** RSA, {@code BEGIN PRIVATE KEY}. */
+        RSA_PKCS8,
+        /** RSA, {@code BEGIN RSA PRIVATE KEY} (kubeadm's). */
+        RSA_PKCS1,
+        /** EC P-256, {@code BEGIN EC PRIVATE KEY} (cfssl's). */
+        EC_SEC1,
+        /** EC P-256, {@code BEGIN PRIVATE KEY}. */
+        EC_PKCS8,
+        /** RSA, {@code BEGIN ENCRYPTED PRIVATE KEY} (password "s3cr3t-key-pw"). */
+        RSA_PKCS8_ENCRYPTED
+    }
+
+    /**
+     * Writes a client certificate signed by this CA and its key in {@code form} into {@code dir}; returns
+     * {@code [certificate file, key file]}.
+     */
+    public Path[] writeClient(Path dir, KeyForm form) {
+        try {
+            Files.createDirectories(dir);
+            KeyPair keys;
+            if (form == KeyForm.EC_SEC1 || form == KeyForm.EC_PKCS8) {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+                generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+                keys = generator.generateKeyPair();
+            } else {
+                keys = rsa();
+            }
+            X509Certificate cert = sign(new X500Name("CN=" + CLIENT_COMMON_NAME), keys, issuer(ca), caPrivateKey,
+                    false, null, new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth});
+            Path certFile = Files.writeString(dir.resolve(form + "-cert.pem"), pem(cert));
+            String key = switch (form) {
+                case RSA_PKCS1 -> pem(keys.getPrivate());
+                case EC_SEC1 -> pem(sec1(keys));
+                case RSA_PKCS8, EC_PKCS8 -> pkcs8(keys.getPrivate());
+                case RSA_PKCS8_ENCRYPTED -> pem(new JcaPKCS8Generator(keys.getPrivate(),
+                        new org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder(
+                                org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC)
+                                .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+                                .setPassword("s3cr3t-key-pw".toCharArray()).build()));
+            };
+            Path keyFile = Files.writeString(dir.resolve(form + "-key.pem"), key);
+            return new Path[] {certFile, keyFile};
+        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot write a " + form + " client key in " + dir, e);
+        }
+    }
+
+    /** An EC key as openssl and cfssl write it: SEC1 with the named curve and the public key inside. */
+    private static org.bouncycastle.util.io.pem.PemObject sec1(KeyPair keys) throws IOException {
+        org.bouncycastle.asn1.pkcs.PrivateKeyInfo info =
+                org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+        org.bouncycastle.asn1.sec.ECPrivateKey inner =
+                org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo pub =
+                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
+        org.bouncycastle.asn1.sec.ECPrivateKey full = new org.bouncycastle.asn1.sec.ECPrivateKey(256, inner.getKey(),
+                pub.getPublicKeyData(), info.getPrivateKeyAlgorithm().getParameters());
+        return new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", full.getEncoded());
     }
 
     private static String pkcs8(PrivateKey key) throws IOException {

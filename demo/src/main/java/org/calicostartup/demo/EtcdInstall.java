@@ -1,4 +1,4 @@
-package org.calicostartup.cli;
+package org.calicostartup.demo;
 
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code diagnose} (read-only, predictions) and {@code demo} end to end with small sizes. */
-class DiagnoseAndDemoTest {
+/** {@code diagnose} end to end: read-only, predictions. */
+class DiagnoseTest {
 
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
@@ -49,17 +49,6 @@ class DiagnoseAndDemoTest {
             assertTrue(result.out().contains("calico-startup (etcdv2)"), result.out());
         }
         assertEquals(before, dump(etcd), "diagnose is read-only");
-    }
-
-    @Test
-    void demoRunsAllFourModesAndPrintsTheTable() {
-        CliFixture.Result result = CliFixture.inProcess(Map.of(), "demo", "--nodes", "3", "--rtt-ms", "20");
-        assertEquals(ExitCodes.OK, result.code(), result.out() + result.err());
-        for (String mode : new String[] {"calico26", "fastV2", "calico3", "fastV3"}) {
-            assertTrue(Pattern.compile("(?m)^" + mode + " +etcdv[23] +[0-9.]+ s +\\d+ +\\d+ +\\d+  fits$")
-                    .matcher(result.out()).find(), mode + " row in:\n" + result.out());
-        }
-        assertTrue(result.out().contains("restarts the pod ≈ 61 s after it starts"), result.out());
     }
 
     private Map<String, String> env(String endpoints, String name, String ip) {

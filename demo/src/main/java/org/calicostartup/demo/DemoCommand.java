@@ -1,4 +1,4 @@
-package org.calicostartup.cli;
+package org.calicostartup.demo;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,6 +18,9 @@ import org.calicostartup.autodetect.HostInterface;
 import org.calicostartup.autodetect.InterfaceSource;
 import org.calicostartup.config.DatastoreType;
 import org.calicostartup.config.NodeNameResolver;
+import org.calicostartup.cli.ExitCodes;
+import org.calicostartup.cli.Logging;
+import org.calicostartup.cli.ProbeBudget;
 import org.calicostartup.config.StartupConfig;
 import org.calicostartup.spi.Datastore;
 import org.calicostartup.spi.IoStats;
@@ -36,7 +39,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Start a local etcd, seed Calico 2.6 and v3 clusters, put it RTT away, and start a node in",
             "calico26, fastV2, calico3 and fastV3 modes side by side. Stops what it started."})
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
 
     private static final ProbeBudget CALICO_26_PROBE = new ProbeBudget(10, 10, 6, 1);
 
@@ -108,7 +111,7 @@ final class DemoCommand implements Callable<Integer> {
             StartupReport report = startup.run();
             Duration time = Duration.ofNanos(System.nanoTime() - start);
             progress.interrupt();
-            out.printf("\r%-9s done in %s: %d round trips, %d requests%s%n", mode, DiagnoseCommand.seconds(time),
+            out.printf("\r%-9s done in %s: %d round trips, %d requests%s%n", mode, ProbeBudget.seconds(time),
                     report.io().roundTrips(), report.io().requests(), " ".repeat(20));
             out.flush();
             return new Row(mode, type.envValue(), time, report, null);
@@ -127,7 +130,7 @@ final class DemoCommand implements Callable<Integer> {
                 Thread.sleep(1000);
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
                 out.printf("\r%-9s running: %d requests answered, %s%s", mode, stats.completed(),
-                        DiagnoseCommand.seconds(elapsed), CALICO_26_PROBE.survives(elapsed) ? ""
+                        ProbeBudget.seconds(elapsed), CALICO_26_PROBE.survives(elapsed) ? ""
                                 : "  (a default liveness probe would have restarted it by now)");
                 out.flush();
             }
@@ -145,11 +148,11 @@ final class DemoCommand implements Callable<Integer> {
         for (Row row : rows) {
             if (row.report() == null) {
                 out.printf("%-9s %-7s %10s  failed: %s%n", row.mode(), row.datastore(),
-                        DiagnoseCommand.seconds(row.time()), row.failure());
+                        ProbeBudget.seconds(row.time()), row.failure());
                 continue;
             }
             out.printf("%-9s %-7s %10s %12d %9d %12d  %s%n", row.mode(), row.datastore(),
-                    DiagnoseCommand.seconds(row.time()), row.report().io().roundTrips(), row.report().io().requests(),
+                    ProbeBudget.seconds(row.time()), row.report().io().roundTrips(), row.report().io().requests(),
                     row.report().io().bytesRead(), CALICO_26_PROBE.survives(row.time()) ? "fits"
                             : "RESTARTED before it finishes");
         }
