@@ -17,7 +17,10 @@ import org.calicostartup.testing.EtcdCluster;
  * {@code /usr/bin/time -v}, against a local etcd (RTT 0) holding N nodes, for etcd v2 and v3, with the JVM
  * options variants to compare (plain, AppCDS archive, C1 only).
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar org.calicostartup.benchmarks.ColdStartMeasure cli/target/calico-startup.jar 1000 7 OUT.md</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar org.calicostartup.benchmarks.ColdStartMeasure cli/target/calico-startup.jar 1000 7 OUT.md [LAUNCHER]</pre>
+ *
+ * With {@code LAUNCHER} (the {@code bin/calico-startup} of an unpacked {@code bin/dist} tarball), its cold start is
+ * measured in the same run: its own jlink runtime and AppCDS archive (recorded by its first run).
  */
 public final class ColdStartMeasure {
 
@@ -32,6 +35,8 @@ public final class ColdStartMeasure {
         int nodes = Integer.parseInt(args[1]);
         int runs = Integer.parseInt(args[2]);
         Path out = Path.of(args[3]);
+        java.util.Optional<Path> launcher = args.length > 4 ? java.util.Optional.of(Path.of(args[4]).toAbsolutePath())
+                : java.util.Optional.empty();
         Path work = Files.createTempDirectory("calico-startup-coldstart-");
         Path archive = work.resolve("calico-startup.jsa");
         Map<String, List<String>> variants = new LinkedHashMap<>();
@@ -49,11 +54,31 @@ public final class ColdStartMeasure {
             for (DatastoreType type : DatastoreType.values()) {
                 try (BenchCluster cluster = new BenchCluster(type, nodes, 0)) {
                     // The archive is written by one run with -XX:ArchiveClassesAtExit (what bin/calico-startup does).
-                    run(jar, List.of("-XX:ArchiveClassesAtExit=" + archive), cluster, type, next++, work);
+                    run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                            "-XX:ArchiveClassesAtExit=" + archive, "-jar", jar.toString(), "run"), cluster, type,
+                            next++, work);
+                    Map<String, List<String>> commands = new LinkedHashMap<>();
+                    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
                     for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
+                        List<String> command = new ArrayList<>(List.of(java));
+                        command.addAll(variant.getValue());
+                        command.addAll(List.of("-jar", jar.toString(), "run"));
+                        commands.put(variant.getKey(), command);
+                    }
+                    if (launcher.isPresent()) {
+                        // Its first run records its archive (as a node's first start would, for its datastore); the
+                        // measured runs map it.
+                        Path lib = launcher.get().getParent().resolveSibling("lib");
+                        Files.deleteIfExists(lib.resolve("calico-startup.jsa"));
+                        Files.deleteIfExists(lib.resolve("calico-startup.jsa.home"));
+                        run(List.of(launcher.get().toString(), "run"), cluster, type, next++, work);
+                        commands.put("bin/dist runtime (jlink, AppCDS, C1, SerialGC)",
+                                List.of(launcher.get().toString(), "run"));
+                    }
+                    for (Map.Entry<String, List<String>> variant : commands.entrySet()) {
                         List<double[]> samples = new ArrayList<>();
                         for (int i = 0; i < runs; i++) {
-                            samples.add(run(jar, variant.getValue(), cluster, type, next++, work));
+                            samples.add(run(variant.getValue(), cluster, type, next++, work));
                         }
                         double wall = median(samples.stream().mapToDouble(s -> s[0]).toArray());
                         double rss = median(samples.stream().mapToDouble(s -> s[1]).toArray());
@@ -69,12 +94,10 @@ public final class ColdStartMeasure {
     }
 
     /** One process: returns {wall seconds, max RSS kB}. */
-    private static double[] run(Path jar, List<String> jvmOptions, BenchCluster cluster, DatastoreType type, int index,
+    private static double[] run(List<String> calicoStartup, BenchCluster cluster, DatastoreType type, int index,
             Path work) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-v",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "run"));
+        List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-v"));
+        command.addAll(calicoStartup);
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(work.resolve("out").toFile())
                 .redirectError(work.resolve("time").toFile());
         builder.environment().putAll(cluster.directEnv(type, "cold-" + index));
