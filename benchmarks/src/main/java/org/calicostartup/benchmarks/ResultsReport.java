@@ -90,37 +90,82 @@ public final class ResultsReport {
         return count == 0 ? metric.path("score").asDouble() : sum / count;
     }
 
+    /** The budget of calico-node 2.6's default liveness probe (10 s delay, 6 × 10 s, 1 s timeout), in seconds. */
+    static final double PROBE_BUDGET_SECONDS = 61;
+
+    /**
+     * One panel per round-trip time, side by side: startup time in seconds against cluster size, both logarithmic;
+     * the default probe's budget as a line; cells predicted (not run) drawn hollow on a dashed line.
+     */
     private static void chart(List<Point> points, Path png, String machine) throws IOException {
-        XYChart chart = new XYChartBuilder().width(1000).height(640)
-                .title("Node startup time vs cluster size, after connect")
-                .xAxisTitle("existing nodes (0 drawn at 1)" + (machine.isEmpty() ? "" : "   [" + machine + "]"))
-                .yAxisTitle("startup time, ms").build();
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
-        Map<String, List<Point>> series = new LinkedHashMap<>();
-        for (String mode : MODES) {
-            for (int rtt : new TreeSet<>(points.stream().map(Point::rttMillis).toList())) {
-                List<Point> line = points.stream().filter(p -> p.mode().equals(mode) && p.rttMillis() == rtt)
+        List<Integer> rtts = new ArrayList<>(new TreeSet<>(points.stream().map(Point::rttMillis).toList()));
+        List<Integer> sizes = new ArrayList<>(new TreeSet<>(points.stream().map(Point::clusterSize).toList()));
+        List<java.awt.image.BufferedImage> panels = new ArrayList<>();
+        for (int rtt : rtts) {
+            XYChart chart = new XYChartBuilder().width(560).height(520)
+                    .title("RTT " + rtt + " ms").xAxisTitle("existing nodes (0 drawn at 1)")
+                    .yAxisTitle("startup time after connect, s").build();
+            chart.getStyler().setXAxisLogarithmic(true);
+            chart.getStyler().setYAxisLogarithmic(true);
+            chart.getStyler().setYAxisMin(0.001);
+            chart.getStyler().setYAxisMax(10_000.0);
+            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+            chart.getStyler().setLegendVisible(rtt == rtts.get(0));
+            double[] budgetX = {1, Math.max(10, sizes.get(sizes.size() - 1))};
+            XYSeries budget = chart.addSeries("calico-node 2.6 probe budget (≈61 s)", budgetX,
+                    new double[] {PROBE_BUDGET_SECONDS, PROBE_BUDGET_SECONDS});
+            budget.setMarker(SeriesMarkers.NONE);
+            budget.setLineColor(java.awt.Color.GRAY);
+            budget.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DOT);
+            for (String mode : MODES) {
+                List<Point> measured = points.stream().filter(p -> p.mode().equals(mode) && p.rttMillis() == rtt)
                         .sorted(java.util.Comparator.comparingInt(Point::clusterSize)).toList();
-                if (!line.isEmpty()) {
-                    series.put(mode + " @ " + rtt + " ms", line);
+                if (measured.isEmpty()) {
+                    continue;
+                }
+                XYSeries s = chart.addSeries(mode, measured.stream().mapToDouble(p -> Math.max(1, p.clusterSize()))
+                        .toArray(), measured.stream().mapToDouble(p -> Math.max(0.001, p.millis() / 1000)).toArray());
+                s.setMarker(SeriesMarkers.CIRCLE);
+                s.setLineColor(COLORS.get(mode));
+                s.setMarkerColor(COLORS.get(mode));
+                List<double[]> predicted = new ArrayList<>();
+                Point last = measured.get(measured.size() - 1);
+                for (int size : sizes) {
+                    if (size > last.clusterSize()) {
+                        predicted.add(new double[] {size, BenchCluster.predictedRoundTrips(mode, size)
+                                * (double) Math.max(rtt, 2) / 1000});
+                    }
+                }
+                if (!predicted.isEmpty()) {
+                    predicted.add(0, new double[] {Math.max(1, last.clusterSize()), last.millis() / 1000});
+                    XYSeries p = chart.addSeries(mode + " predicted, not run",
+                            predicted.stream().mapToDouble(x -> x[0]).toArray(),
+                            predicted.stream().mapToDouble(x -> x[1]).toArray());
+                    p.setMarker(SeriesMarkers.DIAMOND);
+                    p.setLineColor(COLORS.get(mode));
+                    p.setMarkerColor(java.awt.Color.WHITE);
+                    p.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
                 }
             }
+            panels.add(BitmapEncoder.getBufferedImage(chart));
         }
-        for (Map.Entry<String, List<Point>> entry : series.entrySet()) {
-            XYSeries s = chart.addSeries(entry.getKey(),
-                    entry.getValue().stream().mapToDouble(p -> Math.max(1, p.clusterSize())).toArray(),
-                    entry.getValue().stream().mapToDouble(p -> Math.max(0.1, p.millis())).toArray());
-            s.setMarker(SeriesMarkers.CIRCLE);
-            Point first = entry.getValue().get(0);
-            s.setLineColor(COLORS.get(first.mode()));
-            s.setMarkerColor(COLORS.get(first.mode()));
-            s.setLineStyle(first.rttMillis() == 0 ? org.knowm.xchart.style.lines.SeriesLines.DASH_DASH
-                    : first.rttMillis() < 100 ? org.knowm.xchart.style.lines.SeriesLines.DOT_DOT
-                            : org.knowm.xchart.style.lines.SeriesLines.SOLID);
+        int width = panels.stream().mapToInt(java.awt.image.BufferedImage::getWidth).sum();
+        int height = panels.stream().mapToInt(java.awt.image.BufferedImage::getHeight).max().orElse(1) + 30;
+        java.awt.image.BufferedImage all = new java.awt.image.BufferedImage(Math.max(1, width), height,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = all.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, all.getWidth(), all.getHeight());
+        g.setColor(java.awt.Color.BLACK);
+        g.drawString("Node startup time vs cluster size, one panel per round-trip time"
+                + (machine.isEmpty() ? "" : "  [" + machine + "]"), 10, 20);
+        int x = 0;
+        for (java.awt.image.BufferedImage panel : panels) {
+            g.drawImage(panel, x, 30, null);
+            x += panel.getWidth();
         }
-        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        g.dispose();
+        javax.imageio.ImageIO.write(all, "png", png.toFile());
     }
 
     private static String markdown(List<Point> points, List<JsonNode> fleet, int budget, String machine) {

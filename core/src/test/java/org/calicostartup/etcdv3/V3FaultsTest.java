@@ -135,14 +135,18 @@ class V3FaultsTest {
         try (EtcdCluster cluster = EtcdCluster.single(); EtcdV3Fixture etcd = new EtcdV3Fixture(cluster, tmp)) {
             etcd.seedNodes(2000, 1000);
             TreeMap<String, String> seeded = etcd.dump();
-            StartupConfig base = StartupConfig.fromEnvironment(etcd.env("base"), new NodeNameResolver(() -> "x"));
+            StartupConfig base = StartupConfig.fromEnvironment(etcd.env("base", "CALICO_STARTUP_REQUEST_TIMEOUT",
+                    "60s"), new NodeNameResolver(() -> "x"));
             ExecutorService pool = Executors.newFixedThreadPool(200);
             try (Datastore shared = org.calicostartup.NodeStartup.openDatastore(base.datastore())) {
                 List<Future<StartupReport>> futures = new ArrayList<>();
                 for (int i = 0; i < 200; i++) {
                     String name = "load-" + i;
                     String ip = "10.2." + (i / 250) + "." + (i % 250 + 1);
-                    futures.add(pool.submit(() -> NodeStartup.builder(StartupConfig.fromEnvironment(etcd.env(name),
+                    // 200 reads of 2 MB at once on 2 cores can take longer than the default 10 s per request; this
+                    // test is about what is written, so each request gets a minute.
+                    futures.add(pool.submit(() -> NodeStartup.builder(StartupConfig.fromEnvironment(etcd.env(name,
+                            "CALICO_STARTUP_REQUEST_TIMEOUT", "60s", "CALICO_STARTUP_TIMEOUT", "240s"),
                             new NodeNameResolver(() -> "x"))).datastore(shared)
                             .interfaces(EtcdV3Fixture.host(ip + "/16")).build().run()));
                 }
