@@ -109,8 +109,10 @@ public final class ResultsReport {
             chart.getStyler().setYAxisLogarithmic(true);
             chart.getStyler().setYAxisMin(0.001);
             chart.getStyler().setYAxisMax(10_000.0);
-            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
-            chart.getStyler().setLegendVisible(rtt == rtts.get(0));
+            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+            chart.getStyler().setLegendVisible(rtt == rtts.get(rtts.size() - 1));
+            chart.getStyler().setYAxisDecimalPattern("#,##0.###");
+            chart.getStyler().setXAxisDecimalPattern("#,##0");
             double[] budgetX = {1, Math.max(10, sizes.get(sizes.size() - 1))};
             XYSeries budget = chart.addSeries("calico-node 2.6 probe budget (≈61 s)", budgetX,
                     new double[] {PROBE_BUDGET_SECONDS, PROBE_BUDGET_SECONDS});
@@ -143,7 +145,7 @@ public final class ResultsReport {
                             predicted.stream().mapToDouble(x -> x[1]).toArray());
                     p.setMarker(SeriesMarkers.DIAMOND);
                     p.setLineColor(COLORS.get(mode));
-                    p.setMarkerColor(java.awt.Color.WHITE);
+                    p.setMarkerColor(COLORS.get(mode).brighter());
                     p.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
                 }
             }
