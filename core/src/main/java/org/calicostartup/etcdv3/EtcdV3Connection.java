@@ -84,8 +84,9 @@ final class EtcdV3Connection implements AutoCloseable {
                 // it until the deadline: the error then says why (jetcd#894).
                 .waitForReady(false);
         config.credentials().ifPresent(c -> builder.user(bytes(c.username())).password(bytes(c.password())));
-        config.tls().ifPresent(tls -> builder.sslContext(sslContext(tls))
-                .authority(config.endpoints().get(0).getHost()));
+        // No channel-wide authority: jetcd's resolver then gives every member address its own (its host), so each
+        // member's certificate is verified for that member's name, as etcdctl does (per-member certificates).
+        config.tls().ifPresent(tls -> builder.sslContext(sslContext(tls)));
         return new EtcdV3Connection(builder.build(), config);
     }
 

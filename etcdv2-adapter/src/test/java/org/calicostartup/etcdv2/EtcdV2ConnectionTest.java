@@ -74,6 +74,18 @@ class EtcdV2ConnectionTest {
         }
     }
 
+    /** Members on 127.0.0.1, .2, .3, each with a certificate for its own address only, the first one down. */
+    @Test
+    void perMemberCertificatesWithTheFirstMemberDown() throws Exception {
+        try (EtcdCluster cluster = EtcdCluster.builder().members(3).perMemberCertificates().start()) {
+            EtcdV2Fixture etcd = new EtcdV2Fixture(cluster, tmp);
+            cluster.member(0).kill();
+            cluster.awaitHealthy(Duration.ofSeconds(30));
+            assertTrue(etcd.start(etcd.env("node-pm", "CALICO_STARTUP_REQUEST_TIMEOUT", "5s"),
+                    EtcdV2Fixture.host("10.0.0.11/24"), StartupMode.FAST).nodeCreated());
+        }
+    }
+
     @Test
     void basicAuthWithARoleLimitedToCalicoKeys() throws Exception {
         try (EtcdCluster cluster = EtcdCluster.single()) {

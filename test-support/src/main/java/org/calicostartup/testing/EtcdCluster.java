@@ -192,8 +192,19 @@ public final class EtcdCluster implements AutoCloseable {
         private int members = 1;
         private boolean tls;
         private String[] serverNames = {"127.0.0.1", "localhost"};
+        private boolean perMemberCertificates;
 
         private Builder() {
+        }
+
+        /**
+         * Each member listens on its own loopback address (127.0.0.1, 127.0.0.2, ...) and serves a certificate valid
+         * for that address only, as clusters with per-member certificates do (implies TLS).
+         */
+        public Builder perMemberCertificates() {
+            this.perMemberCertificates = true;
+            this.tls = true;
+            return this;
         }
 
         public Builder members(int count) {
@@ -254,7 +265,11 @@ public final class EtcdCluster implements AutoCloseable {
                     serverNames)) : Optional.empty();
             List<EtcdMember> list = new ArrayList<>();
             for (int i = 0; i < members; i++) {
-                list.add(new EtcdMember("m" + i, FreePorts.next(), FreePorts.next(), workDir, material));
+                String host = perMemberCertificates ? "127.0.0." + (i + 1) : "127.0.0.1";
+                Optional<Path[]> own = perMemberCertificates
+                        ? Optional.of(material.orElseThrow().writeServer(workDir.resolve("tls-m" + i), host))
+                        : Optional.empty();
+                list.add(new EtcdMember("m" + i, host, FreePorts.next(), FreePorts.next(), workDir, material, own));
             }
             String initialCluster = String.join(",", list.stream().map(m -> m.name() + "=" + m.peerUri()).toList());
             String token = "calico-startup-" + UUID.randomUUID();

@@ -26,10 +26,23 @@ public final class EtcdMember {
     private final Path dataDir;
     private final Path logFile;
     private final Optional<TlsMaterial> tls;
+    private final String host;
+    private final Optional<Path[]> ownCertificate;
     private List<String> command = List.of();
     private Process process;
 
     EtcdMember(String name, int clientPort, int peerPort, Path workDir, Optional<TlsMaterial> tls) {
+        this(name, "127.0.0.1", clientPort, peerPort, workDir, tls, Optional.empty());
+    }
+
+    /**
+     * A member listening on {@code host} (any 127.0.0.0/8 address), serving {@code ownCertificate} ({@code [cert,
+     * key]}) instead of the cluster's shared server certificate when given.
+     */
+    EtcdMember(String name, String host, int clientPort, int peerPort, Path workDir, Optional<TlsMaterial> tls,
+            Optional<Path[]> ownCertificate) {
+        this.host = host;
+        this.ownCertificate = ownCertificate;
         this.name = name;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
@@ -48,11 +61,11 @@ public final class EtcdMember {
 
     /** The client URL, {@code http://127.0.0.1:<port>} or {@code https://...} for a TLS member. */
     public URI clientUri() {
-        return URI.create((tls.isPresent() ? "https" : "http") + "://127.0.0.1:" + clientPort);
+        return URI.create((tls.isPresent() ? "https" : "http") + "://" + host + ":" + clientPort);
     }
 
     URI peerUri() {
-        return URI.create("http://127.0.0.1:" + peerPort);
+        return URI.create("http://" + host + ":" + peerPort);
     }
 
     public synchronized boolean isRunning() {
@@ -84,8 +97,8 @@ public final class EtcdMember {
                 "--logger", "zap",
                 "--log-outputs", "stderr"));
         tls.ifPresent(t -> args.addAll(List.of(
-                "--cert-file", t.serverCertFile().toString(),
-                "--key-file", t.serverKeyFile().toString(),
+                "--cert-file", ownCertificate.map(c -> c[0]).orElse(t.serverCertFile()).toString(),
+                "--key-file", ownCertificate.map(c -> c[1]).orElse(t.serverKeyFile()).toString(),
                 "--trusted-ca-file", t.caCertFile().toString(),
                 "--client-cert-auth=true")));
         command = List.copyOf(args);

@@ -313,6 +313,23 @@ public final class TlsMaterial {
         }
     }
 
+    /** Writes a server certificate signed by this CA, valid for {@code name} only; returns {@code [cert, key]}. */
+    public Path[] writeServer(Path dir, String name) {
+        try {
+            Files.createDirectories(dir);
+            KeyPair keys = rsa();
+            GeneralName san = new GeneralName(name.matches("[0-9.:]+") ? GeneralName.iPAddress : GeneralName.dNSName,
+                    name);
+            X509Certificate cert = sign(new X500Name("CN=etcd " + name), keys, issuer(ca), caPrivateKey, false,
+                    new GeneralNames(san), new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth,
+                        KeyPurposeId.id_kp_clientAuth});
+            return new Path[] {Files.writeString(dir.resolve("server.pem"), pem(cert)),
+                Files.writeString(dir.resolve("server-key.pem"), pkcs8(keys.getPrivate()))};
+        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot write a server certificate for " + name, e);
+        }
+    }
+
     /** An EC key as openssl and cfssl write it: SEC1 with the named curve and the public key inside. */
     private static org.bouncycastle.util.io.pem.PemObject sec1(KeyPair keys) throws IOException {
         org.bouncycastle.asn1.pkcs.PrivateKeyInfo info =
