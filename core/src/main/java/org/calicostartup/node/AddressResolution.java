@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * calico_node/startup/startup.go@v2.6.12 and @v3.0.1); only a family with nothing stored fails.
  *
  * @param addresses        the addresses to store
- * @param changed          whether either address differs from the stored one
+ * @param ipv4Changed      whether the IPv4 address differs from the stored one
+ * @param ipv6Changed      whether the IPv6 address differs from the stored one
  * @param failure          when present, startup fails with it and nothing is written
  */
 public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, boolean ipv6Changed,

@@ -193,8 +193,8 @@ public final class ReleaseProfile {
 
     /**
      * The interfaces first-found and skip-interface leave out ({@code DEFAULT_INTERFACES_TO_EXCLUDE},
-     * calico_node/startup/startup.go@v2.6.0/@v2.6.2, node/pkg/lifecycle/startup/autodetection/autodetection_linux.go
-     * @v3.22.1/@v3.23.4/@v3.24.3/@v3.25.0): unanchored until v3.23.3 and v3.24.0–v3.24.2; {@code cni.*} from v3.15;
+     * calico_node/startup/startup.go at v2.6.0 and v2.6.2, node/pkg/lifecycle/startup/autodetection/autodetection_linux.go
+     * at v3.22.1, v3.23.4, v3.24.3 and v3.25.0): unanchored until v3.23.3 and v3.24.0–v3.24.2; {@code cni.*} from v3.15;
      * the longer anchored list from v3.25.
      */
     public List<Pattern> defaultInterfaceExclusions() {
