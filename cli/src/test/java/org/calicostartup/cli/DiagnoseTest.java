@@ -1,6 +1,7 @@
 package org.calicostartup.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -47,6 +48,10 @@ class DiagnoseTest {
             assertTrue(result.out().contains("KILLS IT"), result.out());
             assertTrue(result.out().contains("raise the liveness probe's failureThreshold to"), result.out());
             assertTrue(result.out().contains("calico-startup (etcdv2)"), result.out());
+            assertFalse(result.out().contains("[INFO]") || result.out().contains("[WARNING]"),
+                    "stdout is the report only, logs go to stderr: " + result.out());
+            assertFalse(result.err().contains("[WARNING]") || result.err().contains("Exception"),
+                    "no client-library warnings: " + result.err());
         }
         assertEquals(before, dump(etcd), "diagnose is read-only");
     }

@@ -156,7 +156,7 @@ public final class EtcdCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        members.forEach(EtcdMember::kill);
+        members.forEach(EtcdMember::dispose);
         deleteRecursively(workDir);
     }
 

@@ -30,6 +30,8 @@ public final class EtcdMember {
     private final Optional<Path[]> ownCertificate;
     private List<String> command = List.of();
     private Process process;
+    private final EtcdBackend backend = EtcdBackend.fromSystemProperties();
+    private ContainerMember container;
 
     EtcdMember(String name, int clientPort, int peerPort, Path workDir, Optional<TlsMaterial> tls) {
         this(name, "127.0.0.1", clientPort, peerPort, workDir, tls, Optional.empty());
@@ -69,6 +71,9 @@ public final class EtcdMember {
     }
 
     public synchronized boolean isRunning() {
+        if (container != null) {
+            return container.isRunning();
+        }
         return process != null && process.isAlive();
     }
 
@@ -77,7 +82,7 @@ public final class EtcdMember {
         if (!isRunning()) {
             throw new IllegalStateException(name + " is not running");
         }
-        return process.pid();
+        return container != null ? container.pid() : process.pid();
     }
 
     synchronized void launch(Path binary, String initialCluster, String clusterToken) {
@@ -110,6 +115,13 @@ public final class EtcdMember {
         if (isRunning()) {
             throw new IllegalStateException(name + " is already running");
         }
+        if (backend.container()) {
+            if (container != null) {
+                container.remove();
+            }
+            container = ContainerMember.start(backend.image().orElseThrow(), command, dataDir.getParent(), logFile);
+            return;
+        }
         try {
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -123,6 +135,10 @@ public final class EtcdMember {
 
     /** Graceful stop (SIGTERM), then SIGKILL if it does not exit within 10 s. */
     public synchronized void stop() {
+        if (container != null) {
+            container.stop();
+            return;
+        }
         if (process == null) {
             return;
         }
@@ -140,6 +156,10 @@ public final class EtcdMember {
 
     /** Abrupt death (SIGKILL), as a crashed machine. */
     public synchronized void kill() {
+        if (container != null) {
+            container.kill();
+            return;
+        }
         if (process == null) {
             return;
         }
@@ -150,6 +170,15 @@ public final class EtcdMember {
             Thread.currentThread().interrupt();
         }
         EtcdProcesses.unregister(process);
+    }
+
+    /** Kills the member for good (and removes its container, if it runs in one). */
+    synchronized void dispose() {
+        kill();
+        if (container != null) {
+            container.remove();
+            container = null;
+        }
     }
 
     /** Stop then start on the same data. */
