@@ -15,20 +15,19 @@ public final class Logging {
      * {@code diagnose}); {@code run} logs to standard output as calico-node does.
      */
     public static void toStandardError() {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        if (root.getAppender("STDOUT") instanceof ch.qos.logback.core.ConsoleAppender<?> console) {
-            console.stop();
-            console.setTarget("System.err");
-            console.start();
-        }
+        consoleTarget("System.err");
     }
 
     /** Back to standard output (the default), for an in-process caller that runs several commands. */
     public static void toStandardOutput() {
+        consoleTarget("System.out");
+    }
+
+    private static void consoleTarget(String target) {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         if (root.getAppender("STDOUT") instanceof ch.qos.logback.core.ConsoleAppender<?> console) {
             console.stop();
-            console.setTarget("System.out");
+            console.setTarget(target);
             console.start();
         }
     }

@@ -2,29 +2,15 @@ package org.calicostartup.etcdv2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.util.TreeMap;
 import org.calicostartup.StartupMode;
 import org.calicostartup.StartupReport;
-import org.calicostartup.testing.EtcdExtension;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** calico-node 2.6.12's request sequence: its conflict check costs 1 + 6·H sequential GETs (reference a.2). */
-class Calico26ReferenceModeTest {
-
-    @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
-
-    @TempDir
-    static Path tmp;
-
-    static EtcdV2Fixture etcd;
+class Calico26ReferenceModeTest extends SharedEtcdV2Test {
 
     /**
      * A first registration on a cluster with H other hosts and no pools or defaults yet, IPv6 off: 2 GETs for the
@@ -33,16 +19,6 @@ class Calico26ReferenceModeTest {
      */
     static long firstRegistration(int hosts) {
         return 2 + (1 + 6L * hosts) + 2 + 7 + 2 + 6 + 1 + 6 + 6;
-    }
-
-    @BeforeAll
-    static void connect() {
-        etcd = new EtcdV2Fixture(ETCD.cluster(), tmp);
-    }
-
-    @BeforeEach
-    void clear() {
-        etcd.clear();
     }
 
     @ParameterizedTest(name = "H = {0}")

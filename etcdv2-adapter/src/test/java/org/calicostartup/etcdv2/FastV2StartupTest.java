@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,25 +18,12 @@ import java.util.concurrent.TimeUnit;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupMode;
 import org.calicostartup.StartupReport;
-import org.calicostartup.testing.EtcdExtension;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The etcd v2 adapter against a real etcd (v2 API) pre-loaded exactly as Calico 2.6 stores its data. */
-class FastV2StartupTest {
-
-    @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
-
-    @TempDir
-    static Path tmp;
-
-    static EtcdV2Fixture etcd;
+class FastV2StartupTest extends SharedEtcdV2Test {
 
     /** What calico-node 2.6.12 writes for node-a, 10.0.0.11/24, CALICO_K8S_NODE_REF=node-a, CLUSTER_TYPE=k8s,bgp. */
     static final Map<String, String> REFERENCE_DUMP = new TreeMap<>(Map.ofEntries(
@@ -86,16 +72,6 @@ class FastV2StartupTest {
             Map.entry("/calico/ipam/v2/host/node-a/ipv4/block", EtcdV2Fixture.DIR),
             Map.entry("/calico/ipam/v2/host/node-a/ipv6", EtcdV2Fixture.DIR),
             Map.entry("/calico/ipam/v2/host/node-a/ipv6/block", EtcdV2Fixture.DIR)));
-
-    @BeforeAll
-    static void connect() {
-        etcd = new EtcdV2Fixture(ETCD.cluster(), tmp);
-    }
-
-    @BeforeEach
-    void clear() {
-        etcd.clear();
-    }
 
     @ParameterizedTest
     @EnumSource(StartupMode.class)

@@ -8,43 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupMode;
 import org.calicostartup.StartupReport;
-import org.calicostartup.testing.EtcdExtension;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** What adversarial runs found on etcd v2 (issue 12), each as a class of inputs against a real etcd. */
-class HardeningV2Test {
-
-    @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
-
-    @TempDir
-    static Path tmp;
-
-    static EtcdV2Fixture etcd;
-
-    @BeforeAll
-    static void connect() {
-        etcd = new EtcdV2Fixture(ETCD.cluster(), tmp);
-    }
-
-    @BeforeEach
-    void clear() {
-        etcd.clear();
-    }
+class HardeningV2Test extends SharedEtcdV2Test {
 
     @ParameterizedTest
     @ValueSource(strings = {"50ms", "500ms", "501ms", "24h"})

@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import org.calicostartup.StartupMode;
 import org.calicostartup.StartupReport;
-import org.calicostartup.testing.EtcdExtension;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,25 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The recommended deployment on Calico 2.6: after calico-startup registered the node, calico-node 2.6's own sequence
  * (the reference mode) finds it registered with unchanged addresses: a restart, none of its 1 + 6·H list requests.
  */
-class InitContainerPatternV2Test {
-
-    @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
-
-    @TempDir
-    static Path tmp;
-
-    static EtcdV2Fixture etcd;
-
-    @BeforeAll
-    static void connect() {
-        etcd = new EtcdV2Fixture(ETCD.cluster(), tmp);
-    }
-
-    @BeforeEach
-    void clear() {
-        etcd.clear();
-    }
+class InitContainerPatternV2Test extends SharedEtcdV2Test {
 
     @ParameterizedTest(name = "{0} existing hosts")
     @ValueSource(ints = {53, 500})

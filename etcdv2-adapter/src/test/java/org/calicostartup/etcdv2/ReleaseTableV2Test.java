@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -20,12 +19,8 @@ import org.calicostartup.StartupException;
 import org.calicostartup.StartupMode;
 import org.calicostartup.StartupReport;
 import org.calicostartup.autodetect.HostInterface;
-import org.calicostartup.testing.EtcdExtension;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,24 +29,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The release table on etcd v2 (Calico 2.6.x), against a real etcd, for the fast and the reference mode. Each row
  * cites calico_node/startup/startup.go (calico) or libcalico-go at the tag it follows.
  */
-class ReleaseTableV2Test {
-
-    @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
-
-    @TempDir
-    static Path tmp;
-
-    static EtcdV2Fixture etcd;
-
-    @BeforeAll
-    static void connect() {
-        etcd = new EtcdV2Fixture(ETCD.cluster(), tmp);
-    }
+class ReleaseTableV2Test extends SharedEtcdV2Test {
 
     @BeforeEach
-    void clear() throws Exception {
-        etcd.clear();
+    void clearV3() throws Exception {
         v3("/v3/kv/deleterange", "{\"key\":\"" + b64("/calico") + "\",\"range_end\":\"" + b64("/calicp") + "\"}");
     }
 
