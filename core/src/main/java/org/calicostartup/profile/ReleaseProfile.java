@@ -79,15 +79,6 @@ public final class ReleaseProfile {
         return release.usesEtcdV2();
     }
 
-    /**
-     * Node names as given (2.6's {@code determineNodeName}: NODENAME, else HOSTNAME, untrimmed and in any case,
-     * validated by libcalico-go v1's {@code nameRegex} {@code ^[a-zA-Z0-9_.-]{1,128}$},
-     * lib/validator/validator.go@release-v2.6), rather than v3's trimmed, lower-cased RFC 1123 names.
-     */
-    public boolean namesAsGiven() {
-        return etcdV2();
-    }
-
     /** {@code IP=none}/{@code IP6=none} exist from v3.2 (2.6 refuses the value). */
     public boolean supportsIpNone() {
         return release.atLeast(3, 2);
@@ -152,11 +143,6 @@ public final class ReleaseProfile {
             case "", "off", "always", "cross-subnet" -> true;
             default -> false;
         };
-    }
-
-    /** {@code CALICO_IPVxPOOL_NODE_SELECTOR} is read from v3.10 (node/pkg/startup/startup.go@release-v3.10). */
-    public boolean readsPoolNodeSelector() {
-        return release.atLeast(3, 10);
     }
 
     /** {@code CALICO_IPVxPOOL_DISABLE_BGP_EXPORT} sets the pool's {@code disableBGPExport} from v3.24. */
