@@ -28,10 +28,6 @@ public final class Deadline {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    public boolean expired() {
-        return deadlineNanos - System.nanoTime() <= 0;
-    }
-
     /** The timeout for one call: {@code perCall}, or less if the startup deadline is nearer. */
     public Duration forCall(Duration perCall, String what) {
         Duration remaining = remaining();

@@ -55,8 +55,6 @@ final class FastV2Startup {
      * taking it and writing the node's keys, so a dead node never blocks its address for longer than this.
      */
     static final long MAX_CLAIM_TTL_SECONDS = 300;
-    /** Index of the first claim GET in the first batch of reads. */
-    private static final int CLAIMS_AT = 9;
 
     private final EtcdV2Client client;
     private final EtcdV2Client.Session session;
@@ -129,19 +127,9 @@ final class FastV2Startup {
             context.candidates().of(family).address().filter(a -> claimsOn)
                     .ifPresent(a -> claimKeys.add(V2Layout.claim(a)));
         }
-        List<Request> reads = new ArrayList<>(List.of(
-                Request.get(V2Layout.host(name) + "/metadata", false, false),
-                Request.get(V2Layout.host(name), false, false),
-                Request.get(V2Layout.bgpHost(name), true, false),
-                Request.get(V2Layout.host(name) + "/config/DefaultEndpointToHostAction", false, false),
-                Request.get(V2Layout.IPAM, true, true),
-                Request.get(V2Layout.CONFIG, true, true),
-                Request.get(V2Layout.READY, false, false),
-                Request.get(V2Layout.BGP_GLOBAL, true, true),
-                Request.get(V2Layout.ipamHost(name), true, false)));
-        claimKeys.forEach(key -> reads.add(Request.get(key, false, false)));
-        List<Response> r = timedRead("read this node, pools and global configuration", reads);
-        StartupContext settled = context.withRecordedVersion(recordedVersion(r.get(5)));
+        V2Snapshot r = V2Snapshot.of(timedRead("read this node, pools and global configuration",
+                V2Snapshot.requests(name, claimKeys)), claimKeys);
+        StartupContext settled = context.withRecordedVersion(r.recordedVersion());
         if (settled != context) {
             boolean readAgain = !settled.candidates().sameAddresses(context.candidates());
             context = settled;
@@ -151,8 +139,8 @@ final class FastV2Startup {
             }
         }
 
-        boolean exists = r.get(0).ok() || r.get(1).ok();
-        Map<String, String> ownBgp = r.get(2).node().map(V2Layout::leaves).orElse(Map.of());
+        boolean exists = r.nodeExists();
+        Map<String, String> ownBgp = r.ownBgp().node().map(V2Layout::leaves).orElse(Map.of());
         V2Rules.OwnNode own = V2Rules.own(name, exists, ownBgp);
         V2Rules.Decision decision = V2Rules.decide(context, own);
         List<ConflictCheck.Conflict> conflicts = List.of();
@@ -161,7 +149,7 @@ final class FastV2Startup {
         if (decision.checkRuns()) {
             // The address changed: read every host's addresses and take leases on the new addresses, together.
             List<ConflictCheck.Conflict> pending = new ArrayList<>();
-            leases = claimsOn ? claims(decision, claimKeys, r, pending) : List.of();
+            leases = claimsOn ? claims(decision, r, pending) : List.of();
             List<Request> batch = new ArrayList<>(List.of(Request.get(V2Layout.HOSTS, false, true),
                     Request.get(V2Layout.BGP_HOSTS, true, true)));
             batch.addAll(leases);
@@ -235,14 +223,14 @@ final class FastV2Startup {
      * first batch read instead, and a write that would change nothing (same value, or a delete of an absent key) is
      * left out. The keys end up byte-identical either way; a fleet restart just writes far less.
      */
-    private static List<Request> unlessAlreadyStored(List<Request> writes, List<Response> r) {
+    private static List<Request> unlessAlreadyStored(List<Request> writes, V2Snapshot r) {
         Map<String, String> stored = new java.util.HashMap<>();
-        r.get(1).node().ifPresent(host -> host.path("nodes").forEach(child -> {
+        r.hostDirectory().node().ifPresent(host -> host.path("nodes").forEach(child -> {
             if (!child.path("dir").asBoolean(false)) {
                 stored.put(child.path("key").asText(), child.path("value").asText(""));
             }
         }));
-        V2Tree.leaves(r.get(2)).forEach((key, leaf) -> stored.put(key, leaf.value()));
+        V2Tree.leaves(r.ownBgp()).forEach((key, leaf) -> stored.put(key, leaf.value()));
         List<Request> needed = new ArrayList<>();
         for (Request write : writes) {
             boolean unchanged = write.method().equals("DELETE") ? !stored.containsKey(write.key())
@@ -254,10 +242,6 @@ final class FastV2Startup {
         return needed;
     }
 
-    /** {@code CalicoVersion} from the recursive read of {@code /calico/v1/config}, if stored. */
-    static Optional<String> recordedVersion(Response config) {
-        return config.node().map(V2Layout::leaves).map(leaves -> leaves.get("CalicoVersion"));
-    }
 
     private List<Response> timedRead(String what, List<Request> reads) {
         IoStats.Counts before = context.stats().snapshot();
@@ -300,8 +284,7 @@ final class FastV2Startup {
      * the same address right now: a conflict, exactly as if its keys were already there; it goes to
      * {@code pending} and is not taken.
      */
-    private List<Request> claims(V2Rules.Decision decision, List<String> claimKeys, List<Response> reads,
-            List<ConflictCheck.Conflict> pending) {
+    private List<Request> claims(V2Rules.Decision decision, V2Snapshot read, List<ConflictCheck.Conflict> pending) {
         List<Request> claims = new ArrayList<>();
         String ttl = Long.toString(claimTtlSeconds(context.deadline().total()));
         for (IpFamily family : IpFamily.values()) {
@@ -310,8 +293,7 @@ final class FastV2Startup {
                 continue;
             }
             String key = V2Layout.claim(address.get());
-            int index = claimKeys.indexOf(key);
-            Optional<Leaf> claim = index < 0 ? Optional.empty() : V2Tree.value(reads.get(CLAIMS_AT + index));
+            Optional<Leaf> claim = read.claim(key);
             if (claim.isEmpty()) {
                 claims.add(Request.put(key, ourClaim, Map.of("prevExist", "false", "ttl", ttl)));
                 continue;
@@ -343,20 +325,20 @@ final class FastV2Startup {
     }
 
     /** Ready, ClusterGUID, default pools, default configuration and directories, as creates where absent. */
-    private List<Request> shared(List<Response> r) {
+    private List<Request> shared(V2Snapshot r) {
         List<Request> writes = new ArrayList<>();
-        Map<String, Leaf> config = V2Tree.leaves(r.get(5));
-        Map<String, Leaf> bgpGlobal = V2Tree.leaves(r.get(7));
-        if (!r.get(6).ok()) {
+        Map<String, Leaf> config = V2Tree.leaves(r.config());
+        Map<String, Leaf> bgpGlobal = V2Tree.leaves(r.bgpGlobal());
+        if (!r.ready().ok()) {
             writes.add(Request.put(V2Layout.READY, "true", Map.of("prevExist", "false")));
         }
         if (!config.containsKey(V2Layout.CONFIG + "/ClusterGUID")) {
             writes.add(Request.put(V2Layout.CONFIG + "/ClusterGUID", V2Layout.clusterGuid(),
                     Map.of("prevExist", "false")));
         }
-        writes.addAll(pools(V2Tree.leaves(r.get(4)).keySet()));
+        writes.addAll(pools(V2Tree.leaves(r.ipam()).keySet()));
         for (Map.Entry<String, String> entry : V2Layout.defaults(name).entrySet()) {
-            boolean present = entry.getKey().endsWith("DefaultEndpointToHostAction") ? r.get(3).ok()
+            boolean present = entry.getKey().endsWith("DefaultEndpointToHostAction") ? r.endpointToHostAction().ok()
                     : config.containsKey(entry.getKey());
             if (!present) {
                 writes.add(Request.put(entry.getKey(), entry.getValue(), Map.of("prevExist", "false")));
@@ -379,9 +361,9 @@ final class FastV2Startup {
                 writes.add(Request.put(entry.getKey(), entry.getValue(), Map.of("prevExist", "false")));
             }
         }
-        java.util.Set<String> dirs = new java.util.HashSet<>(V2Tree.directories(r.get(4)));
-        dirs.addAll(V2Tree.directories(r.get(7)));
-        dirs.addAll(V2Tree.directories(r.get(8)));
+        java.util.Set<String> dirs = new java.util.HashSet<>(V2Tree.directories(r.ipam()));
+        dirs.addAll(V2Tree.directories(r.bgpGlobal()));
+        dirs.addAll(V2Tree.directories(r.ipamHost()));
         V2Layout.directories(name).stream().filter(dir -> !dirs.contains(dir.key())).forEach(writes::add);
         return writes;
     }

@@ -36,7 +36,6 @@ final class V2Layout {
     /** Where calico-node 2.6 records its version (always written, {@code ensureDefaultConfig}). */
     static final String CALICO_VERSION_KEY = CONFIG + "/CalicoVersion";
     static final String BGP_GLOBAL = "/calico/bgp/v1/global";
-    static final String CLAIMS = IpClaims.PREFIX;
     static final List<String> BGP_FIELDS = List.of("ip_addr_v4", "network_v4", "ip_addr_v6", "network_v6", "as_num");
     private static final Pattern POOL_KEY = Pattern.compile("^/?calico/v1/ipam/v(.)/pool/([^/]+)$");
 
