@@ -89,19 +89,6 @@ class FastV3StartupTest extends SharedEtcdV3Test {
     }
 
     @Test
-    void aConflictWithACalicoNodeFailsAndWritesNothing() {
-        etcd.put(V3Keys.node("other"), EtcdV3Fixture.calicoNode("other", "10.0.0.11/24", 400));
-        TreeMap<String, String> before = etcd.dump();
-
-        StartupException e = assertThrows(StartupException.class,
-                () -> etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24")));
-
-        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason());
-        assertEquals("Calico node 'other' is already using the IPv4 address 10.0.0.11.", e.getMessage());
-        assertEquals(before, etcd.dump());
-    }
-
-    @Test
     void anExistingNodeThatAutodetectsAConflictingAddressClearsItAsCalicoDoes() {
         etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.5/24"));
         etcd.put(V3Keys.node("other"), EtcdV3Fixture.calicoNode("other", "10.0.0.11/24", 400));

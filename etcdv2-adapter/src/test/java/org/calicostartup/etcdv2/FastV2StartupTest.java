@@ -6,15 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupMode;
 import org.calicostartup.StartupReport;
@@ -129,21 +122,6 @@ class FastV2StartupTest extends SharedEtcdV2Test {
         assertEquals("{\"node\":\"node-a\"}", dump.get("/calico/startup/v1/ipclaims/ipv4/10.1.0.7"));
     }
 
-    @ParameterizedTest
-    @EnumSource(StartupMode.class)
-    void aConflictFailsWithCalicosMessageAndWritesNothing(StartupMode mode) {
-        etcd.seedHost("node-b", "10.0.0.11", "10.0.0.0/24");
-        TreeMap<String, String> before = etcd.dump();
-        StartupException e = assertThrows(StartupException.class,
-                () -> etcd.start(etcd.env("node-a"), EtcdV2Fixture.host("10.0.0.11/24"), mode));
-        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason());
-        assertEquals("Calico node 'node-b' is already using the IPv4 address 10.0.0.11.", e.getMessage());
-        TreeMap<String, String> after = etcd.dump();
-        // The lease taken while checking is deleted again; only empty directories of the claim namespace remain.
-        after.entrySet().removeIf(k -> k.getKey().startsWith("/calico/startup") && k.getValue().equals(EtcdV2Fixture.DIR));
-        assertEquals(before, after);
-    }
-
     @Test
     void ipv6AndAnAsNumber() {
         etcd.start(etcd.env("node-6", "IP6", "autodetect", "AS", "1.10"), EtcdV2Fixture.host("10.0.0.11/24",
@@ -193,37 +171,4 @@ class FastV2StartupTest extends SharedEtcdV2Test {
         assertTrue(etcd.dump().isEmpty() || !etcd.dump().containsKey("/calico/v1/host/node-a"));
     }
 
-    @Test
-    void tenNodesWithOneAddressExactlyOneWins() throws Exception {
-        int count = 10;
-        ExecutorService pool = Executors.newFixedThreadPool(count);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<String>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String name = "racer-" + i;
-            futures.add(pool.submit(() -> {
-                go.await();
-                try {
-                    etcd.start(etcd.env(name), EtcdV2Fixture.host("10.0.0.99/24"), StartupMode.FAST);
-                    return "won:" + name;
-                } catch (StartupException e) {
-                    assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
-                    return "lost:" + name;
-                }
-            }));
-        }
-        go.countDown();
-        List<String> outcomes = new ArrayList<>();
-        for (Future<String> future : futures) {
-            outcomes.add(future.get(120, TimeUnit.SECONDS));
-        }
-        pool.shutdownNow();
-        List<String> winners = outcomes.stream().filter(o -> o.startsWith("won:")).toList();
-        assertEquals(1, winners.size(), outcomes.toString());
-        String winner = winners.get(0).substring(4);
-        TreeMap<String, String> dump = etcd.dump();
-        assertEquals("{\"node\":\"" + winner + "\"}", dump.get("/calico/startup/v1/ipclaims/ipv4/10.0.0.99"));
-        assertEquals(1, dump.entrySet().stream().filter(e -> e.getKey().endsWith("/ip_addr_v4")
-                && e.getValue().equals("10.0.0.99")).count(), dump.toString());
-    }
 }
