@@ -99,20 +99,20 @@ public final class NodeStartup {
             LOG.info("Skipping datastore connection test");
             return store.start(context);
         }
-        Duration backoff = Duration.ofMillis(500);
+        org.calicostartup.internal.Backoff backoff = org.calicostartup.internal.Backoff.exponential(
+                Duration.ofMillis(500), MAX_WAIT_BACKOFF);
         for (int attempt = 1; ; attempt++) {
             try {
                 return store.start(context);
             } catch (StartupException e) {
                 Duration remaining = context.deadline().remaining();
-                if (e.reason() != StartupException.Reason.DATASTORE_UNAVAILABLE || remaining.compareTo(backoff) <= 0) {
+                if (e.reason() != StartupException.Reason.DATASTORE_UNAVAILABLE
+                        || remaining.compareTo(backoff.next()) <= 0) {
                     throw e;
                 }
                 LOG.warn("Hit error connecting to datastore - retry in {} ms (attempt {}, {} ms left): {}",
-                        backoff.toMillis(), attempt, remaining.toMillis(), e.getMessage());
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(MAX_WAIT_BACKOFF) > 0 ? MAX_WAIT_BACKOFF
-                        : backoff.multipliedBy(2);
+                        backoff.next().toMillis(), attempt, remaining.toMillis(), e.getMessage());
+                backoff.pause(context.deadline());
             }
         }
     }
@@ -170,15 +170,6 @@ public final class NodeStartup {
         return findProvider(type).orElseThrow(() -> new StartupException(StartupException.Reason.CONFIGURATION, "DATASTORE_TYPE=" + type.envValue()
                 + " needs its module on the class path"
                 + (type == DatastoreType.ETCDV2 ? " (org.calicostartup:calico-startup-etcdv2-adapter)" : "")));
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StartupException(StartupException.Reason.INTERNAL, "Interrupted while waiting for etcd", e);
-        }
     }
 
     /** Options for embedding: where interfaces come from, which clock, which mode, an already open datastore. */

@@ -64,8 +64,7 @@ final class EnvironmentParser {
                 env.exactlyTrue("WAIT_FOR_DATASTORE"), nodenameFile,
                 bounded("CALICO_STARTUP_TIMEOUT", StartupConfig.DEFAULT_STARTUP_TIMEOUT,
                         StartupConfig.MIN_STARTUP_TIMEOUT, StartupConfig.MAX_STARTUP_TIMEOUT),
-                logLevel(), env.exactlyTrue("CALICO_DISABLE_FILE_LOGGING"),
-                duration("AUTODETECT_POLL_INTERVAL", StartupConfig.DEFAULT_AUTODETECT_POLL_INTERVAL, true),
+                logLevel(),
                 env.get("CALICO_STARTUP_ENV_FILE").filter(f -> !f.isEmpty())
                         .map(f -> path("CALICO_STARTUP_ENV_FILE", f)).orElse(StartupConfig.DEFAULT_STARTUP_ENV_FILE),
                 calicoVersion, typeVar.isPresent() || calicoVersion.isPresent());

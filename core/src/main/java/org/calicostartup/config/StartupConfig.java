@@ -19,7 +19,6 @@ import org.calicostartup.profile.ReleaseProfile;
  * @param nodenameFile      {@code CALICO_NODENAME_FILE}: read for the node name, written after registration
  * @param startupTimeout    deadline of the whole startup ({@code CALICO_STARTUP_TIMEOUT}, a calico-startup addition)
  * @param logLevel          {@code CALICO_STARTUP_LOGLEVEL}, a logrus level name in lower case
- * @param autodetectPollInterval {@code AUTODETECT_POLL_INTERVAL}, kept for agents that re-run autodetection
  * @param startupEnvFile    where the etcd v2 (Calico 2.6) startup writes {@code export NODENAME=<name>}
  *                          ({@code CALICO_STARTUP_ENV_FILE}, a calico-startup addition; calico-node writes
  *                          {@code startup.env} in its working directory)
@@ -31,7 +30,7 @@ import org.calicostartup.profile.ReleaseProfile;
 public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSettings ipv4Pool,
         PoolSettings ipv6Pool, boolean noDefaultPools, boolean ipv6Supported, List<String> clusterType,
         boolean waitForDatastore, Path nodenameFile, Duration startupTimeout, String logLevel,
-        boolean disableFileLogging, Duration autodetectPollInterval, Path startupEnvFile,
+        Path startupEnvFile,
         Optional<CalicoRelease> calicoVersion, boolean datastoreTypeGiven) {
 
     public static final Path DEFAULT_NODENAME_FILE = Path.of("/var/lib/calico/nodename");
@@ -39,7 +38,6 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(50);
     public static final Duration MIN_STARTUP_TIMEOUT = Duration.ofMillis(10);
     public static final Duration MAX_STARTUP_TIMEOUT = Duration.ofHours(24);
-    public static final Duration DEFAULT_AUTODETECT_POLL_INTERVAL = Duration.ofSeconds(60);
     public static final Path DEFAULT_STARTUP_ENV_FILE = Path.of("startup.env");
 
     public StartupConfig {
@@ -51,7 +49,6 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
         Objects.requireNonNull(nodenameFile, "nodenameFile");
         Objects.requireNonNull(startupTimeout, "startupTimeout");
         Objects.requireNonNull(logLevel, "logLevel");
-        Objects.requireNonNull(autodetectPollInterval, "autodetectPollInterval");
         Objects.requireNonNull(startupEnvFile, "startupEnvFile");
         Objects.requireNonNull(calicoVersion, "calicoVersion");
         calicoVersion.ifPresent(v -> {

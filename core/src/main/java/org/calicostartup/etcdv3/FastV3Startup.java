@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
 import org.calicostartup.StartupMode;
@@ -79,6 +78,8 @@ final class FastV3Startup {
 
     private StartupReport attempts() {
         int retries = 0;
+        org.calicostartup.internal.Backoff backoff = org.calicostartup.internal.Backoff.jittered(
+                java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(100));
         while (true) {
             V3Snapshot snapshot = settleProfile(context.timer().time("read", () -> read(false)));
             V3Plan plan = planner().plan(snapshot);
@@ -107,7 +108,7 @@ final class FastV3Startup {
             }
             LOG.info("Node {} or one of its IP claims changed while starting; retrying from a fresh read "
                     + "(attempt {})", name, retries + 1);
-            backoff(retries);
+            backoff.pause(context.deadline());
         }
     }
 
@@ -279,15 +280,5 @@ final class FastV3Startup {
         return Optional.of(new StartupReport(name, DatastoreType.ETCDV3, StartupMode.FAST, plan.before(),
                 plan.after(), plan.nodeCreated(), created, updated, plan.conflictCheckRan(), plan.conflicts(),
                 Map.of(), context.stats().snapshot(), 0, context.deadline().elapsed()));
-    }
-
-    private void backoff(int attempt) {
-        long millis = ThreadLocalRandom.current().nextLong(5, 20L * Math.min(attempt, 5) + 6);
-        try {
-            Thread.sleep(Math.min(millis, Math.max(0, context.deadline().remaining().toMillis())));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StartupException(Reason.INTERNAL, "Interrupted while retrying", e);
-        }
     }
 }

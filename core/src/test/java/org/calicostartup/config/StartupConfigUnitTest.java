@@ -60,8 +60,6 @@ class StartupConfigUnitTest {
         assertFalse(config.waitForDatastore());
         assertEquals(Duration.ofSeconds(50), config.startupTimeout());
         assertEquals("info", config.logLevel());
-        assertFalse(config.disableFileLogging());
-        assertEquals(Duration.ofSeconds(60), config.autodetectPollInterval());
     }
 
     @Test
@@ -273,8 +271,6 @@ class StartupConfigUnitTest {
         assertFalse(parse("DISABLE_NODE_IP_CHECK", "yes").node().disableNodeIpCheck());
         assertTrue(parse("WAIT_FOR_DATASTORE", "true").waitForDatastore());
         assertFalse(parse("WAIT_FOR_DATASTORE", "1").waitForDatastore());
-        assertTrue(parse("CALICO_DISABLE_FILE_LOGGING", "true").disableFileLogging());
-        assertFalse(parse("CALICO_DISABLE_FILE_LOGGING", "True").disableFileLogging());
     }
 
     @Test
@@ -354,16 +350,23 @@ class StartupConfigUnitTest {
     // ----------------------------------------------------------------------------------------------- misc
 
     @Test
-    void clusterTypeLogLevelAndPollInterval() {
-        StartupConfig config = parse("CLUSTER_TYPE", "k8s, bgp,,kubeadm ", "CALICO_STARTUP_LOGLEVEL", "WARNING",
-                "AUTODETECT_POLL_INTERVAL", "1m0.5s");
+    void clusterTypeAndLogLevel() {
+        StartupConfig config = parse("CLUSTER_TYPE", "k8s, bgp,,kubeadm ", "CALICO_STARTUP_LOGLEVEL", "WARNING");
         assertEquals(List.of("k8s", "bgp", "kubeadm"), config.clusterType());
         assertEquals("warning", config.logLevel());
-        assertEquals(Duration.ofMillis(60_500), config.autodetectPollInterval());
-        assertEquals(Duration.ZERO, parse("AUTODETECT_POLL_INTERVAL", "0").autodetectPollInterval());
         assertInvalid("CALICO_STARTUP_LOGLEVEL", "verbose", "a log level");
-        assertInvalid("AUTODETECT_POLL_INTERVAL", "60", "a Go duration");
-        assertInvalid("AUTODETECT_POLL_INTERVAL", "-5s", "a Go duration");
+    }
+
+    /**
+     * Read by calico-node's own services, not by its startup: the monitor-addresses loop (AUTODETECT_POLL_INTERVAL)
+     * and the /var/log/calico check (CALICO_DISABLE_FILE_LOGGING). calico-startup leaves both to calico-node and
+     * ignores them, whatever their value, as calico-node's startup does.
+     */
+    @Test
+    void variablesOfCalicoNodesOwnServicesAreIgnored() {
+        StartupConfig plain = parse();
+        assertEquals(plain.node(), parse("AUTODETECT_POLL_INTERVAL", "not-a-duration",
+                "CALICO_DISABLE_FILE_LOGGING", "true").node());
     }
 
     // ---------------------------------------------------------------------------------------------- setup

@@ -109,6 +109,8 @@ final class FastV2Startup {
     }
 
     private StartupReport attempts() {
+        org.calicostartup.internal.Backoff backoff = org.calicostartup.internal.Backoff.jittered(
+                java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(100));
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<StartupReport> report = attempt();
             if (report.isPresent()) {
@@ -116,6 +118,7 @@ final class FastV2Startup {
             }
             LOG.info("An IP claim of node {} was taken meanwhile; retrying from a fresh read (attempt {})", name,
                     attempt + 2);
+            backoff.pause(context.deadline());
         }
         throw new StartupException(Reason.INTERNAL, "Gave up registering node " + name + " after " + MAX_ATTEMPTS
                 + " lost races for its IP claims");
