@@ -116,12 +116,12 @@ final class Calico3Startup {
         ensureClusterInformation(config.clusterType());
         Optional<Stored> felix = get(V3Keys.FELIX_DEFAULT);
         if (felix.isEmpty()) {
-            create(V3Keys.FELIX_DEFAULT, V3Resources.felixDefault(false, false, context.clock()));
+            create(V3Keys.FELIX_DEFAULT, V3ClusterResources.felixDefault(false, false, context.clock()));
         } else {
             ensureFelixDefault(felix.get(), false, false);
         }
         if (get(V3Keys.felixNode(name)).isEmpty()) {
-            create(V3Keys.felixNode(name), V3Resources.felixNode(name, context.clock()));
+            create(V3Keys.felixNode(name), V3ClusterResources.felixNode(name, context.clock()));
         }
         return new StartupReport(name, DatastoreType.ETCDV3, StartupMode.CALICO_REFERENCE, before, after,
                 storedNode.isEmpty(), created, updated, checkRuns, List.of(), context.timer().phases(),
@@ -144,7 +144,7 @@ final class Calico3Startup {
             if (ipip || vxlan) {
                 Optional<Stored> felix = get(V3Keys.FELIX_DEFAULT);
                 if (felix.isEmpty()) {
-                    ObjectNode created = V3Resources.felixDefault(ipip, vxlan, context.clock());
+                    ObjectNode created = V3ClusterResources.felixDefault(ipip, vxlan, context.clock());
                     ((ObjectNode) created.get("spec")).remove(List.of("logSeverityScreen", "reportingInterval"));
                     create(V3Keys.FELIX_DEFAULT, created);
                 } else {
@@ -158,7 +158,7 @@ final class Calico3Startup {
 
     private void ensureFelixDefault(Stored felix, boolean ipip, boolean vxlan) {
         try {
-            V3Resources.ensureFelixDefault(V3Resources.parse(felix.value(), "FelixConfiguration"), ipip, vxlan)
+            V3ClusterResources.ensureFelixDefault(V3Resources.parse(felix.value(), "FelixConfiguration"), ipip, vxlan)
                     .ifPresent(updatedFelix -> update(felix, updatedFelix));
         } catch (MalformedException e) {
             LOG.warn("Leaving malformed FelixConfiguration {} untouched: {}", felix.key(), e.getMessage());
@@ -177,12 +177,12 @@ final class Calico3Startup {
         Optional<Stored> info = get(V3Keys.CLUSTER_INFORMATION);
         if (info.isEmpty()) {
             context.foreignDataCheck().run();
-            create(V3Keys.CLUSTER_INFORMATION, V3Resources.clusterInformation(clusterType,
+            create(V3Keys.CLUSTER_INFORMATION, V3ClusterResources.clusterInformation(clusterType,
                     context.profile().recordedVersion(), context.clock()));
             return;
         }
         try {
-            V3Resources.ensureClusterInformation(V3Resources.parse(info.get().value(), "ClusterInformation"),
+            V3ClusterResources.ensureClusterInformation(V3Resources.parse(info.get().value(), "ClusterInformation"),
                     clusterType, context.profile().recordedVersion())
                     .ifPresent(updatedInfo -> update(info.get(), updatedInfo));
         } catch (MalformedException e) {

@@ -54,7 +54,7 @@ public final class EtcdV3Datastore implements Datastore {
     public java.util.Optional<String> recordedCalicoVersion(org.calicostartup.spi.Deadline deadline) {
         EtcdV3Connection.Session session = connection.session(new org.calicostartup.spi.IoStats(), deadline);
         return session.get("read the recorded Calico version", V3Keys.CLUSTER_INFORMATION, false).getKvs().stream()
-                .findFirst().map(kv -> V3Resources.recordedVersion(kv.getValue().getBytes()));
+                .findFirst().map(kv -> V3ClusterResources.recordedVersion(kv.getValue().getBytes()));
     }
 
     @Override

@@ -122,7 +122,7 @@ final class FastV3Startup {
      */
     private V3Snapshot settleProfile(V3Snapshot snapshot) {
         StartupContext settled = context.withRecordedVersion(snapshot.clusterInformation()
-                .map(info -> V3Resources.recordedVersion(info.value())));
+                .map(info -> V3ClusterResources.recordedVersion(info.value())));
         if (settled == context) {
             return snapshot;
         }

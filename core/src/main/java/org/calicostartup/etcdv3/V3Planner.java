@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +15,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
-import org.calicostartup.config.AddressSetting;
 import org.calicostartup.config.NodeSettings;
 import org.calicostartup.config.PoolSettings;
 import org.calicostartup.config.StartupConfig;
@@ -115,8 +113,8 @@ final class V3Planner {
                 ? new Cmp(bytes(nodeKey), Cmp.Op.EQUAL, CmpTarget.modRevision(snapshot.ownNode().get().modRevision()))
                 : new Cmp(bytes(nodeKey), Cmp.Op.EQUAL, CmpTarget.version(0)));
         if (settings.configuresNetworking() && claimsPermitted) {
-            Optional<V3Plan> needsList = claims(snapshot, listed, before, after, checkRuns, conditions, operations,
-                    shared);
+            Optional<V3Plan> needsList = new V3Claims(name, ourClaim).plan(snapshot, listed, before, after, conditions,
+                    operations, shared);
             if (needsList.isPresent()) {
                 return needsList.get();
             }
@@ -133,77 +131,6 @@ final class V3Planner {
         }
         return new V3Plan.Write(conditions, operations, shared, nodeKey, stored.isEmpty(), before, after,
                 checkRuns, conflicts.stream().map(Conflict::message).toList(), failAfter);
-    }
-
-    /**
-     * Takes a claim for each address the node will have, and releases claims of addresses it gives up. A claim
-     * held by a node that no longer has that address, or no longer exists, is stale and taken over — with conditions
-     * on both the claim and that node, so a node that just took the address back wins the race.
-     */
-    private Optional<V3Plan> claims(V3Snapshot snapshot, Map<String, ListedNode> listed, StoredAddresses before,
-            StoredAddresses after, boolean checkRuns, List<Cmp> conditions, List<Op> operations,
-            List<SharedWrite> shared) {
-        for (IpFamily family : IpFamily.values()) {
-            Optional<CidrAddress> address = after.of(family);
-            if (address.isEmpty()) {
-                continue;
-            }
-            String key = V3Keys.claim(address.get());
-            Stored claim = snapshot.claims().get(key);
-            if (claim == null) {
-                // Not read (the address came from the stored node): make sure it exists, never fail over it.
-                operations.add(Op.txn(new Cmp[] {new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0))},
-                        new Op[] {Op.put(bytes(key), bytes(ourClaim), PutOption.DEFAULT)}, new Op[0]));
-                shared.add(new SharedWrite(key, true, "IP claim"));
-                continue;
-            }
-            if (!claim.present()) {
-                conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)));
-                operations.add(Op.put(bytes(key), bytes(ourClaim), PutOption.DEFAULT));
-                continue;
-            }
-            Optional<String> holder = V3Resources.claimHolder(claim.value());
-            if (holder.isPresent() && holder.get().equals(name)) {
-                conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(claim.modRevision())));
-                continue;
-            }
-            if (listed == null) {
-                return Optional.of(new V3Plan.NeedNodeList("the claim " + key + " is held by "
-                        + holder.orElse("an unreadable value")));
-            }
-            ListedNode holderNode = holder.map(listed::get).orElse(null);
-            boolean stale = holderNode == null || !holderNode.of(family).equals(Optional.of(address.get().address()));
-            if (!stale) {
-                // Only reachable when the conflict check did not run (unchanged address, or it is disabled).
-                LOG.warn("{} address {} is also used by node {}, which holds its claim; not claiming it", family,
-                        address.get().ip(), holder.get());
-                continue;
-            }
-            LOG.info("Taking over the stale claim {} of {}", key, holder.map(h -> "node " + h)
-                    .orElse("an unreadable holder"));
-            conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(claim.modRevision())));
-            if (holder.isPresent()) {
-                String holderKey = V3Keys.node(holder.get());
-                long holderRevision = snapshot.nodes().orElseThrow().stream().filter(s -> s.key().equals(holderKey))
-                        .mapToLong(Stored::modRevision).findFirst().orElse(0);
-                conditions.add(holderRevision == 0
-                        ? new Cmp(bytes(holderKey), Cmp.Op.EQUAL, CmpTarget.version(0))
-                        : new Cmp(bytes(holderKey), Cmp.Op.EQUAL, CmpTarget.modRevision(holderRevision)));
-            }
-            operations.add(Op.put(bytes(key), bytes(ourClaim), PutOption.DEFAULT));
-        }
-        for (IpFamily family : IpFamily.values()) {
-            Optional<CidrAddress> old = before.of(family);
-            boolean kept = old.isPresent() && after.of(family).map(a -> a.address().equals(old.get().address()))
-                    .orElse(false);
-            if (old.isPresent() && !kept) {
-                String key = V3Keys.claim(old.get());
-                operations.add(Op.txn(new Cmp[] {new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.value(bytes(ourClaim)))},
-                        new Op[] {Op.delete(bytes(key), DeleteOption.DEFAULT)}, new Op[0]));
-                shared.add(new SharedWrite(key, false, "released IP claim"));
-            }
-        }
-        return Optional.empty();
     }
 
     private void logAsNumber(Optional<ObjectNode> stored) {
@@ -229,27 +156,27 @@ final class V3Planner {
         }
         Optional<Stored> info = snapshot.clusterInformation();
         if (info.isEmpty()) {
-            createIfAbsent(V3Keys.CLUSTER_INFORMATION, V3Resources.clusterInformation(config.clusterType(),
+            createIfAbsent(V3Keys.CLUSTER_INFORMATION, V3ClusterResources.clusterInformation(config.clusterType(),
                     profile.recordedVersion(), context.clock()), "ClusterInformation", operations, shared);
         } else {
             parsed(info.get(), "ClusterInformation")
-                    .flatMap(stored -> V3Resources.ensureClusterInformation(stored, config.clusterType(),
+                    .flatMap(stored -> V3ClusterResources.ensureClusterInformation(stored, config.clusterType(),
                             profile.recordedVersion()))
                     .ifPresent(updated -> updateIfUnchanged(info.get(), updated, "ClusterInformation", operations,
                             shared));
         }
         Optional<Stored> felix = snapshot.felixDefault();
         if (felix.isEmpty()) {
-            createIfAbsent(V3Keys.FELIX_DEFAULT, V3Resources.felixDefault(pools.enableIpip(), pools.enableVxlan(),
+            createIfAbsent(V3Keys.FELIX_DEFAULT, V3ClusterResources.felixDefault(pools.enableIpip(), pools.enableVxlan(),
                     context.clock()), "FelixConfiguration default", operations, shared);
         } else {
             parsed(felix.get(), "FelixConfiguration")
-                    .flatMap(stored -> V3Resources.ensureFelixDefault(stored, pools.enableIpip(), pools.enableVxlan()))
+                    .flatMap(stored -> V3ClusterResources.ensureFelixDefault(stored, pools.enableIpip(), pools.enableVxlan()))
                     .ifPresent(updated -> updateIfUnchanged(felix.get(), updated, "FelixConfiguration default",
                             operations, shared));
         }
         if (snapshot.felixNode().isEmpty()) {
-            createIfAbsent(V3Keys.felixNode(name), V3Resources.felixNode(name, context.clock()),
+            createIfAbsent(V3Keys.felixNode(name), V3ClusterResources.felixNode(name, context.clock()),
                     "FelixConfiguration node." + name, operations, shared);
         }
     }

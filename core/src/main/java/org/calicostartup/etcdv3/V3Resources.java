@@ -11,10 +11,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -230,132 +226,6 @@ final class V3Resources {
         }
     }
 
-    // ------------------------------------------------------------------------------------ cluster information
-
-    /** A stored ClusterInformation's {@code spec.calicoVersion} ("" when unreadable or unset). */
-    static String recordedVersion(byte[] clusterInformation) {
-        try {
-            return parse(clusterInformation, "ClusterInformation").path("spec").path("calicoVersion").asText("");
-        } catch (MalformedException e) {
-            return "";
-        }
-    }
-
-    /** A new ClusterInformation ({@code ensureClusterInformation}, libcalico-go/lib/clientv3/client.go@v3.22.1). */
-    static ObjectNode clusterInformation(List<String> clusterType, String calicoVersion, Clock clock) {
-        ObjectNode info = newResource("ClusterInformation", "default", clock);
-        ObjectNode spec = info.putObject("spec");
-        spec.put("clusterGUID", HexFormat.of().formatHex(randomBytes(16)));
-        if (!clusterType.isEmpty()) {
-            spec.put("clusterType", String.join(",", clusterType));
-        }
-        spec.put("calicoVersion", calicoVersion);
-        spec.put("datastoreReady", true);
-        return info;
-    }
-
-    /**
-     * calico-node's {@code EnsureInitialized} on an existing ClusterInformation: the version recorded, a missing
-     * GUID generated, a missing datastoreReady set true, missing cluster-type items appended. Empty when nothing
-     * needs changing.
-     */
-    static Optional<ObjectNode> ensureClusterInformation(ObjectNode stored, List<String> clusterType,
-            String calicoVersion) {
-        ObjectNode info = stored.deepCopy();
-        ObjectNode spec = info.get("spec") instanceof ObjectNode s ? s : info.putObject("spec");
-        boolean changed = false;
-        if (!spec.path("calicoVersion").asText("").equals(calicoVersion)) {
-            spec.put("calicoVersion", calicoVersion);
-            changed = true;
-        }
-        if (spec.path("clusterGUID").asText("").isEmpty()) {
-            spec.put("clusterGUID", HexFormat.of().formatHex(randomBytes(16)));
-            changed = true;
-        }
-        if (!spec.path("datastoreReady").isBoolean()) {
-            spec.put("datastoreReady", true);
-            changed = true;
-        }
-        List<String> types = new ArrayList<>(Arrays.stream(spec.path("clusterType").asText("").split(","))
-                .map(String::trim).filter(t -> !t.isEmpty()).toList());
-        for (String type : clusterType) {
-            if (!types.contains(type)) {
-                types.add(type);
-                changed = true;
-            }
-        }
-        if (!types.isEmpty()) {
-            spec.put("clusterType", String.join(",", types));
-        }
-        if (info.get("metadata") instanceof ObjectNode m) {
-            m.remove("resourceVersion");
-        }
-        return changed ? Optional.of(info) : Optional.empty();
-    }
-
-    // -------------------------------------------------------------------------------- felix configuration
-
-    /**
-     * A new default FelixConfiguration: {@code logSeverityScreen} Info and {@code reportingInterval} 0s
-     * ({@code ensureDefaultConfig}, node/pkg/lifecycle/startup/startup.go@v3.22.1), with {@code ipipEnabled} /
-     * {@code vxlanEnabled} when a pool that needs them was just created ({@code maybeEnableIPIP},
-     * {@code maybeEnableVXLAN}, libcalico-go/lib/clientv3/ippool.go@v3.22.1). Fields in the Go struct's order.
-     */
-    static ObjectNode felixDefault(boolean ipipEnabled, boolean vxlanEnabled, Clock clock) {
-        ObjectNode felix = newResource("FelixConfiguration", "default", clock);
-        ObjectNode spec = felix.putObject("spec");
-        spec.put("logSeverityScreen", "Info");
-        if (ipipEnabled) {
-            spec.put("ipipEnabled", true);
-        }
-        if (vxlanEnabled) {
-            spec.put("vxlanEnabled", true);
-        }
-        spec.put("reportingInterval", "0s");
-        return felix;
-    }
-
-    /**
-     * The stored default FelixConfiguration completed as calico-node does: a missing {@code reportingInterval} (0s)
-     * and an empty {@code logSeverityScreen} (Info) filled, and {@code ipipEnabled} / {@code vxlanEnabled} set true
-     * when asked and not set at all — an explicit false is left alone. Empty when nothing changes.
-     */
-    static Optional<ObjectNode> ensureFelixDefault(ObjectNode stored, boolean enableIpip, boolean enableVxlan) {
-        ObjectNode felix = stored.deepCopy();
-        ObjectNode spec = felix.get("spec") instanceof ObjectNode s ? s : felix.putObject("spec");
-        boolean changed = false;
-        if (enableIpip && isUnset(spec.get("ipipEnabled"))) {
-            spec.put("ipipEnabled", true);
-            changed = true;
-        }
-        if (enableVxlan && isUnset(spec.get("vxlanEnabled"))) {
-            spec.put("vxlanEnabled", true);
-            changed = true;
-        }
-        if (isUnset(spec.get("reportingInterval"))) {
-            spec.put("reportingInterval", "0s");
-            changed = true;
-        }
-        if (isUnset(spec.get("logSeverityScreen")) || spec.get("logSeverityScreen").asText().isEmpty()) {
-            spec.put("logSeverityScreen", "Info");
-            changed = true;
-        }
-        if (felix.get("metadata") instanceof ObjectNode m) {
-            m.remove("resourceVersion");
-        }
-        return changed ? Optional.of(felix) : Optional.empty();
-    }
-
-    private static boolean isUnset(JsonNode value) {
-        return value == null || value.isNull();
-    }
-
-    static ObjectNode felixNode(String nodeName, Clock clock) {
-        ObjectNode felix = newResource("FelixConfiguration", "node." + nodeName, clock);
-        felix.putObject("spec").put("defaultEndpointToHostAction", "Return");
-        return felix;
-    }
-
     // ------------------------------------------------------------------------------------------------ claims
 
     static byte[] claim(String nodeName) {
@@ -366,7 +236,7 @@ final class V3Resources {
         return org.calicostartup.node.IpClaims.holder(new String(value, java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static byte[] randomBytes(int count) {
+    static byte[] randomBytes(int count) {
         byte[] bytes = new byte[count];
         RANDOM.nextBytes(bytes);
         return bytes;

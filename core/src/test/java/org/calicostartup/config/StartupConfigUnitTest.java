@@ -116,7 +116,7 @@ class StartupConfigUnitTest {
         "http://h:1                     | http://h:1",
     })
     void passwordsInUrlsAreRedacted(String text, String redacted) {
-        assertEquals(redacted.trim(), EnvironmentParser.redacted(text.trim()));
+        assertEquals(redacted.trim(), DatastoreEnvironment.redacted(text.trim()));
     }
 
     @Test

@@ -124,10 +124,10 @@ final class Calico26Startup {
         if (!v4) {
             PoolSettings pool = config.ipv4Pool();
             CidrAddress cidr = V2Layout.defaultPoolCidr(pool);
-            LOG.info("Ensure default IPv4 pool is created. IPIP mode: {}", FastV2Startup.ipipMode(pool));
+            LOG.info("Ensure default IPv4 pool is created. IPIP mode: {}", V2SharedWrites.ipipMode(pool));
             if (create(V2Layout.poolKey(cidr), V2Layout.poolValue(cidr, pool))) {
                 LOG.info("Created default IPv4 pool ({}) with NAT outgoing {}. IPIP mode: {}", cidr.network(),
-                        pool.natOutgoing(), FastV2Startup.ipipMode(pool));
+                        pool.natOutgoing(), V2SharedWrites.ipipMode(pool));
             }
             if (pool.ipipMode() != EncapsulationMode.NEVER) {
                 one(Request.put(V2Layout.CONFIG + "/IpInIpEnabled", "true", Map.of()));

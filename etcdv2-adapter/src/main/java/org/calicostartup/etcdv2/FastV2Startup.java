@@ -9,12 +9,9 @@ import org.calicostartup.StartupException.Reason;
 import org.calicostartup.StartupMode;
 import org.calicostartup.StartupReport;
 import org.calicostartup.config.DatastoreType;
-import org.calicostartup.config.EncapsulationMode;
-import org.calicostartup.config.PoolSettings;
 import org.calicostartup.config.StartupConfig;
 import org.calicostartup.etcdv2.EtcdV2Client.Request;
 import org.calicostartup.etcdv2.EtcdV2Client.Response;
-import org.calicostartup.etcdv2.V2Tree.Leaf;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
 import org.calicostartup.node.ConflictCheck;
@@ -49,12 +46,6 @@ final class FastV2Startup {
 
     private static final Logger LOG = LoggerFactory.getLogger(FastV2Startup.class);
     private static final int MAX_ATTEMPTS = 10;
-    private static final long CLAIM_TTL_MARGIN_SECONDS = 10;
-    /**
-     * The longest a lease lives, whatever CALICO_STARTUP_TIMEOUT says: a lease covers the two round trips between
-     * taking it and writing the node's keys, so a dead node never blocks its address for longer than this.
-     */
-    static final long MAX_CLAIM_TTL_SECONDS = 300;
 
     private final EtcdV2Client client;
     private final EtcdV2Client.Session session;
@@ -152,7 +143,8 @@ final class FastV2Startup {
         if (decision.checkRuns()) {
             // The address changed: read every host's addresses and take leases on the new addresses, together.
             List<ConflictCheck.Conflict> pending = new ArrayList<>();
-            leases = claimsOn ? claims(decision, r, pending) : List.of();
+            leases = claimsOn ? new V2Leases(name, ourClaim, context.deadline()).take(decision, r, pending)
+                    : List.of();
             List<Request> batch = new ArrayList<>(List.of(Request.get(V2Layout.HOSTS, false, true),
                     Request.get(V2Layout.BGP_HOSTS, true, true)));
             batch.addAll(leases);
@@ -178,7 +170,7 @@ final class FastV2Startup {
                 throw V2Rules.conflictFailure(conflicts);
             }
         }
-        List<Request> writes = new ArrayList<>(shared(r));
+        List<Request> writes = new ArrayList<>(new V2SharedWrites(context).writes(r));
         writes.addAll(unlessAlreadyStored(V2Layout.nodeWrites(name, decision.after(), decision.asNumber(),
                 config.node().k8sNodeRef()), r));
         for (IpFamily family : IpFamily.values()) {
@@ -279,133 +271,6 @@ final class FastV2Startup {
             }
         }
         return writes;
-    }
-
-    /**
-     * Leases on the new addresses, taken before the node's keys are written: created with {@code prevExist=false}
-     * (or refreshed if this node already holds one). A lease held by another node means that node is registering
-     * the same address right now: a conflict, exactly as if its keys were already there; it goes to
-     * {@code pending} and is not taken.
-     */
-    private List<Request> claims(V2Rules.Decision decision, V2Snapshot read, List<ConflictCheck.Conflict> pending) {
-        List<Request> claims = new ArrayList<>();
-        String ttl = Long.toString(claimTtlSeconds(context.deadline().total()));
-        for (IpFamily family : IpFamily.values()) {
-            Optional<CidrAddress> address = decision.after().of(family);
-            if (address.isEmpty()) {
-                continue;
-            }
-            String key = V2Layout.claim(address.get());
-            Optional<Leaf> claim = read.claim(key);
-            if (claim.isEmpty()) {
-                claims.add(Request.put(key, ourClaim, Map.of("prevExist", "false", "ttl", ttl)));
-                continue;
-            }
-            Optional<String> holder = V2Layout.claimHolder(claim.get().value());
-            if (!claim.get().expiring() || claim.get().ttlSeconds() > MAX_CLAIM_TTL_SECONDS) {
-                // Not one of ours (ours always expire soon): a hand-made or leftover key would block the address
-                // for good. Stale, as on etcd v3: taken over only if nobody changed it meanwhile.
-                LOG.info("Taking over the stale claim {} of {} (it {})", key, holder.map(h -> "node " + h)
-                        .orElse("an unreadable holder"), claim.get().expiring() ? "lives "
-                        + claim.get().ttlSeconds() + " s" : "never expires");
-                claims.add(Request.put(key, ourClaim, Map.of("prevIndex", Long.toString(claim.get().modifiedIndex()),
-                        "ttl", ttl)));
-                continue;
-            }
-            if (holder.isPresent() && holder.get().equals(name)) {
-                claims.add(Request.put(key, ourClaim, Map.of("prevIndex", Long.toString(claim.get().modifiedIndex()),
-                        "ttl", ttl)));
-                continue;
-            }
-            pending.add(new ConflictCheck.Conflict(family, holder.orElse("(unknown)"), address.get().ip()));
-        }
-        return claims;
-    }
-
-    /** The lease's TTL: the startup deadline plus a margin, at most {@link #MAX_CLAIM_TTL_SECONDS}. */
-    static long claimTtlSeconds(java.time.Duration startupDeadline) {
-        return Math.min(startupDeadline.toSeconds() + CLAIM_TTL_MARGIN_SECONDS, MAX_CLAIM_TTL_SECONDS);
-    }
-
-    /** Ready, ClusterGUID, default pools, default configuration and directories, as creates where absent. */
-    private List<Request> shared(V2Snapshot r) {
-        List<Request> writes = new ArrayList<>();
-        Map<String, Leaf> config = V2Tree.leaves(r.config());
-        Map<String, Leaf> bgpGlobal = V2Tree.leaves(r.bgpGlobal());
-        if (!r.ready().ok()) {
-            writes.add(Request.put(V2Layout.READY, "true", Map.of("prevExist", "false")));
-        }
-        if (!config.containsKey(V2Layout.CONFIG + "/ClusterGUID")) {
-            writes.add(Request.put(V2Layout.CONFIG + "/ClusterGUID", V2Layout.clusterGuid(),
-                    Map.of("prevExist", "false")));
-        }
-        writes.addAll(pools(V2Tree.leaves(r.ipam()).keySet()));
-        for (Map.Entry<String, String> entry : V2Layout.defaults(name).entrySet()) {
-            boolean present = entry.getKey().endsWith("DefaultEndpointToHostAction") ? r.endpointToHostAction().ok()
-                    : config.containsKey(entry.getKey());
-            if (!present) {
-                writes.add(Request.put(entry.getKey(), entry.getValue(), Map.of("prevExist", "false")));
-            }
-        }
-        writes.add(Request.put(V2Layout.CONFIG + "/CalicoVersion", context.profile().recordedVersion(), Map.of()));
-        if (!this.config.clusterType().isEmpty()) {
-            Leaf existing = config.get(V2Layout.CONFIG + "/ClusterType");
-            if (existing == null) {
-                writes.add(Request.put(V2Layout.CONFIG + "/ClusterType", String.join(",", this.config.clusterType()),
-                        Map.of("prevExist", "false")));
-            } else {
-                V2Layout.mergeClusterType(existing.value(), this.config.clusterType()).ifPresent(merged ->
-                        writes.add(Request.put(V2Layout.CONFIG + "/ClusterType", merged,
-                                Map.of("prevIndex", Long.toString(existing.modifiedIndex())))));
-            }
-        }
-        for (Map.Entry<String, String> entry : V2Layout.bgpDefaults().entrySet()) {
-            if (!bgpGlobal.containsKey(entry.getKey())) {
-                writes.add(Request.put(entry.getKey(), entry.getValue(), Map.of("prevExist", "false")));
-            }
-        }
-        java.util.Set<String> dirs = new java.util.HashSet<>(V2Tree.directories(r.ipam()));
-        dirs.addAll(V2Tree.directories(r.bgpGlobal()));
-        dirs.addAll(V2Tree.directories(r.ipamHost()));
-        V2Layout.directories(name).stream().filter(dir -> !dirs.contains(dir.key())).forEach(writes::add);
-        return writes;
-    }
-
-    private List<Request> pools(java.util.Set<String> ipamKeys) {
-        if (config.noDefaultPools()) {
-            LOG.info("Skipping IP pool configuration");
-            return List.of();
-        }
-        java.util.Set<IpFamily> present = V2Layout.poolFamilies(ipamKeys);
-        boolean v4 = present.contains(IpFamily.V4);
-        boolean v6 = present.contains(IpFamily.V6);
-        List<Request> writes = new ArrayList<>();
-        if (!v4) {
-            PoolSettings pool = config.ipv4Pool();
-            CidrAddress cidr = V2Layout.defaultPoolCidr(pool);
-            LOG.info("Ensure default IPv4 pool is created. IPIP mode: {}", ipipMode(pool));
-            writes.add(Request.put(V2Layout.poolKey(cidr), V2Layout.poolValue(cidr, pool), Map.of("prevExist",
-                    "false")));
-            if (pool.ipipMode() != EncapsulationMode.NEVER) {
-                writes.add(Request.put(V2Layout.CONFIG + "/IpInIpEnabled", "true", Map.of()));
-            }
-        }
-        if (!v6 && context.ipv6Supported()) {
-            PoolSettings pool = config.ipv6Pool();
-            CidrAddress cidr = V2Layout.defaultPoolCidr(pool);
-            LOG.info("Ensure default IPv6 pool is created.");
-            writes.add(Request.put(V2Layout.poolKey(cidr), V2Layout.poolValue(cidr, pool), Map.of("prevExist",
-                    "false")));
-        }
-        return writes;
-    }
-
-    static String ipipMode(PoolSettings pool) {
-        return switch (pool.ipipMode()) {
-            case NEVER -> "off";
-            case ALWAYS -> "always";
-            case CROSS_SUBNET -> "cross-subnet";
-        };
     }
 
     private void requireOk(Request request, Response response) {

@@ -48,7 +48,7 @@ class HardeningV2Test extends SharedEtcdV2Test {
                 StartupMode.FAST);
         long ttl = EtcdV2Fixture.JSON.readTree(etcd.getRaw("/calico/startup/v1/ipclaims/ipv4/10.0.0.11"))
                 .path("node").path("ttl").asLong();
-        assertTrue(ttl > 0 && ttl <= FastV2Startup.MAX_CLAIM_TTL_SECONDS, "ttl " + ttl);
+        assertTrue(ttl > 0 && ttl <= V2Leases.MAX_CLAIM_TTL_SECONDS, "ttl " + ttl);
     }
 
     /**

@@ -1,0 +1,105 @@
+package org.calicostartup.etcdv3;
+
+import static org.calicostartup.etcdv3.EtcdV3Connection.bytes;
+
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.PutOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.calicostartup.etcdv3.V3Plan.SharedWrite;
+import org.calicostartup.etcdv3.V3Snapshot.Stored;
+import org.calicostartup.net.CidrAddress;
+import org.calicostartup.net.IpFamily;
+import org.calicostartup.node.ConflictCheck.ListedNode;
+import org.calicostartup.node.StoredAddresses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The IP claims part of the etcd v3 plan: which claims the node's transaction takes, keeps and releases. */
+final class V3Claims {
+
+    private static final Logger LOG = LoggerFactory.getLogger(V3Claims.class);
+
+    private final String name;
+    private final byte[] ourClaim;
+
+    V3Claims(String name, byte[] ourClaim) {
+        this.name = name;
+        this.ourClaim = ourClaim;
+    }
+
+    /**
+     * Takes a claim for each address the node will have, and releases claims of addresses it gives up. A claim
+     * held by a node that no longer has that address, or no longer exists, is stale and taken over — with conditions
+     * on both the claim and that node, so a node that just took the address back wins the race.
+     */
+    Optional<V3Plan> plan(V3Snapshot snapshot, Map<String, ListedNode> listed, StoredAddresses before,
+            StoredAddresses after, List<Cmp> conditions, List<Op> operations,
+            List<SharedWrite> shared) {
+        for (IpFamily family : IpFamily.values()) {
+            Optional<CidrAddress> address = after.of(family);
+            if (address.isEmpty()) {
+                continue;
+            }
+            String key = V3Keys.claim(address.get());
+            Stored claim = snapshot.claims().get(key);
+            if (claim == null) {
+                // Not read (the address came from the stored node): make sure it exists, never fail over it.
+                operations.add(Op.txn(new Cmp[] {new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0))},
+                        new Op[] {Op.put(bytes(key), bytes(ourClaim), PutOption.DEFAULT)}, new Op[0]));
+                shared.add(new SharedWrite(key, true, "IP claim"));
+                continue;
+            }
+            if (!claim.present()) {
+                conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)));
+                operations.add(Op.put(bytes(key), bytes(ourClaim), PutOption.DEFAULT));
+                continue;
+            }
+            Optional<String> holder = V3Resources.claimHolder(claim.value());
+            if (holder.isPresent() && holder.get().equals(name)) {
+                conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(claim.modRevision())));
+                continue;
+            }
+            if (listed == null) {
+                return Optional.of(new V3Plan.NeedNodeList("the claim " + key + " is held by "
+                        + holder.orElse("an unreadable value")));
+            }
+            ListedNode holderNode = holder.map(listed::get).orElse(null);
+            boolean stale = holderNode == null || !holderNode.of(family).equals(Optional.of(address.get().address()));
+            if (!stale) {
+                // Only reachable when the conflict check did not run (unchanged address, or it is disabled).
+                LOG.warn("{} address {} is also used by node {}, which holds its claim; not claiming it", family,
+                        address.get().ip(), holder.get());
+                continue;
+            }
+            LOG.info("Taking over the stale claim {} of {}", key, holder.map(h -> "node " + h)
+                    .orElse("an unreadable holder"));
+            conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(claim.modRevision())));
+            if (holder.isPresent()) {
+                String holderKey = V3Keys.node(holder.get());
+                long holderRevision = snapshot.nodes().orElseThrow().stream().filter(s -> s.key().equals(holderKey))
+                        .mapToLong(Stored::modRevision).findFirst().orElse(0);
+                conditions.add(holderRevision == 0
+                        ? new Cmp(bytes(holderKey), Cmp.Op.EQUAL, CmpTarget.version(0))
+                        : new Cmp(bytes(holderKey), Cmp.Op.EQUAL, CmpTarget.modRevision(holderRevision)));
+            }
+            operations.add(Op.put(bytes(key), bytes(ourClaim), PutOption.DEFAULT));
+        }
+        for (IpFamily family : IpFamily.values()) {
+            Optional<CidrAddress> old = before.of(family);
+            boolean kept = old.isPresent() && after.of(family).map(a -> a.address().equals(old.get().address()))
+                    .orElse(false);
+            if (old.isPresent() && !kept) {
+                String key = V3Keys.claim(old.get());
+                operations.add(Op.txn(new Cmp[] {new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.value(bytes(ourClaim)))},
+                        new Op[] {Op.delete(bytes(key), DeleteOption.DEFAULT)}, new Op[0]));
+                shared.add(new SharedWrite(key, false, "released IP claim"));
+            }
+        }
+        return Optional.empty();
+    }
+}
