@@ -14,6 +14,9 @@ import org.calicostartup.autodetect.SystemInterfaces;
 import org.calicostartup.config.DatastoreType;
 import org.calicostartup.config.StartupConfig;
 import org.calicostartup.node.Candidates;
+import org.calicostartup.node.NodenameFile;
+import org.calicostartup.node.StartupEnvFile;
+import org.calicostartup.profile.CalicoRelease;
 import org.calicostartup.profile.ReleaseProfile;
 import org.calicostartup.spi.Datastore;
 import org.calicostartup.spi.DatastoreProvider;
@@ -78,8 +81,12 @@ public final class NodeStartup {
         try {
             // Phase times, I/O and elapsed time belong to the whole run (waiting and files included), so they are
             // filled in here, once, for every datastore.
-            StartupReport report = startWaitingIfAsked(store, context).withTotals(timer.phases(), stats.snapshot(),
-                    deadline.elapsed());
+            StartupReport registered = startWaitingIfAsked(store, context);
+            timer.time("files", () -> {
+                writeFiles(registered);
+                return null;
+            });
+            StartupReport report = registered.withTotals(timer.phases(), stats.snapshot(), deadline.elapsed());
             LOG.info("Startup complete: {}", report.summary());
             LOG.info("Using node name: {}", name);
             return report;
@@ -90,6 +97,19 @@ public final class NodeStartup {
             if (datastore.isEmpty()) {
                 store.close();
             }
+        }
+    }
+
+    /**
+     * The files calico-node's later steps read, written in one place for every datastore, as the reproduced release
+     * does: {@code startup.env} (2.6, v3.0) or the nodename file (v3.1 and later).
+     */
+    private void writeFiles(StartupReport registered) {
+        CalicoRelease release = CalicoRelease.parse(registered.calicoRelease()).orElseThrow();
+        if (ReleaseProfile.of(release).writesStartupEnv()) {
+            StartupEnvFile.write(config.startupEnvFile(), registered.nodeName());
+        } else {
+            NodenameFile.write(config.nodenameFile(), registered.nodeName());
         }
     }
 

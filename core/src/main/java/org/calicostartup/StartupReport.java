@@ -20,14 +20,16 @@ import org.calicostartup.spi.IoStats;
  * @param phases            time spent per phase, in order
  * @param io                round trips, requests, bytes and keys read on the datastore
  * @param retries           how often the conditional write lost a race and was redone from a fresh read
+ * @param calicoRelease     the calico-node release whose behaviour was reproduced ({@code v3.22.1})
  */
 public record StartupReport(String nodeName, DatastoreType datastore, StartupMode mode, StoredAddresses before,
         StoredAddresses after, boolean nodeCreated, List<String> created, List<String> updated,
         boolean conflictCheckRan, List<String> conflicts, Map<String, Duration> phases, IoStats.Counts io,
-        int retries, Duration elapsed) {
+        int retries, Duration elapsed, String calicoRelease) {
 
     public StartupReport {
         Objects.requireNonNull(nodeName, "nodeName");
+        Objects.requireNonNull(calicoRelease, "calicoRelease");
         created = List.copyOf(created);
         updated = List.copyOf(updated);
         conflicts = List.copyOf(conflicts);
@@ -37,13 +39,13 @@ public record StartupReport(String nodeName, DatastoreType datastore, StartupMod
     /** This report with the number of lost races the datastore retried. */
     public StartupReport withRetries(int count) {
         return new StartupReport(nodeName, datastore, mode, before, after, nodeCreated, created, updated,
-                conflictCheckRan, conflicts, phases, io, count, elapsed);
+                conflictCheckRan, conflicts, phases, io, count, elapsed, calicoRelease);
     }
 
     /** This report with the whole startup's phase times, I/O counts and elapsed time. */
     public StartupReport withTotals(Map<String, Duration> allPhases, IoStats.Counts allIo, Duration total) {
         return new StartupReport(nodeName, datastore, mode, before, after, nodeCreated, created, updated,
-                conflictCheckRan, conflicts, allPhases, allIo, retries, total);
+                conflictCheckRan, conflicts, allPhases, allIo, retries, total, calicoRelease);
     }
 
     /** A one-line summary for logs. */
@@ -52,7 +54,8 @@ public record StartupReport(String nodeName, DatastoreType datastore, StartupMod
         phases.forEach((phase, time) -> times.append(times.length() == 0 ? "" : ", ").append(phase).append(' ')
                 .append(time.toMillis()).append(" ms"));
         return String.format("node %s %s (%s) in %d ms (%s): %d round trips, %d requests, %d keys / %d bytes read, "
-                + "%d retries", nodeName, nodeCreated ? "created" : "updated", after, elapsed.toMillis(), times,
-                io.roundTrips(), io.requests(), io.keysRead(), io.bytesRead(), retries);
+                + "%d retries, as calico-node %s", nodeName, nodeCreated ? "created" : "updated", after,
+                elapsed.toMillis(), times, io.roundTrips(), io.requests(), io.keysRead(), io.bytesRead(), retries,
+                calicoRelease);
     }
 }

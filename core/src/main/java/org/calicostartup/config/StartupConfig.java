@@ -19,7 +19,7 @@ import org.calicostartup.profile.ReleaseProfile;
  * @param nodenameFile      {@code CALICO_NODENAME_FILE}: read for the node name, written after registration
  * @param startupTimeout    deadline of the whole startup ({@code CALICO_STARTUP_TIMEOUT}, a calico-startup addition)
  * @param logLevel          {@code CALICO_STARTUP_LOGLEVEL}, a logrus level name in lower case
- * @param startupEnvFile    where the etcd v2 (Calico 2.6) startup writes {@code export NODENAME=<name>}
+ * @param startupEnvFile    where a Calico 2.6 or v3.0 startup writes {@code export NODENAME=<name>}
  *                          ({@code CALICO_STARTUP_ENV_FILE}, a calico-startup addition; calico-node writes
  *                          {@code startup.env} in its working directory)
  * @param calicoVersion     {@code CALICO_STARTUP_CALICO_VERSION}: the calico-node release to reproduce; empty means

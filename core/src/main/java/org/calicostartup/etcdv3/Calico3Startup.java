@@ -125,7 +125,7 @@ final class Calico3Startup {
         }
         return new StartupReport(name, DatastoreType.ETCDV3, StartupMode.CALICO_REFERENCE, before, after,
                 storedNode.isEmpty(), created, updated, checkRuns, List.of(), context.timer().phases(),
-                context.stats().snapshot(), 0, context.deadline().elapsed());
+                context.stats().snapshot(), 0, context.deadline().elapsed(), context.profile().recordedVersion());
     }
 
     /**

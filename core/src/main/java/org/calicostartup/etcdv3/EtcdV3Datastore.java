@@ -3,7 +3,6 @@ package org.calicostartup.etcdv3;
 import org.calicostartup.StartupMode;
 import org.calicostartup.StartupReport;
 import org.calicostartup.config.DatastoreConfig;
-import org.calicostartup.node.NodenameFile;
 import org.calicostartup.spi.Datastore;
 import org.calicostartup.spi.StartupContext;
 
@@ -27,14 +26,9 @@ public final class EtcdV3Datastore implements Datastore {
 
     @Override
     public StartupReport start(StartupContext context) {
-        StartupReport report = context.mode() == StartupMode.FAST
+        return context.mode() == StartupMode.FAST
                 ? new FastV3Startup(connection, context).run()
                 : new Calico3Startup(connection, context).run();
-        context.timer().time("files", () -> {
-            NodenameFile.write(context.config().nodenameFile(), context.nodeName());
-            return null;
-        });
-        return report;
     }
 
     @Override

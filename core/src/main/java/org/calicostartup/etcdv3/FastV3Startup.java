@@ -279,6 +279,7 @@ final class FastV3Startup {
         }
         return Optional.of(new StartupReport(name, DatastoreType.ETCDV3, StartupMode.FAST, plan.before(),
                 plan.after(), plan.nodeCreated(), created, updated, plan.conflictCheckRan(), plan.conflicts(),
-                Map.of(), context.stats().snapshot(), 0, context.deadline().elapsed()));
+                Map.of(), context.stats().snapshot(), 0, context.deadline().elapsed(),
+                context.profile().recordedVersion()));
     }
 }

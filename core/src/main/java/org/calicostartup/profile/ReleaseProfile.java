@@ -79,6 +79,15 @@ public final class ReleaseProfile {
         return release.usesEtcdV2();
     }
 
+    /**
+     * After registering, calico-node 2.6 and v3.0 write {@code startup.env} ({@code writeStartupEnv},
+     * calico_node/startup/startup.go@v2.6.12 and @v3.0.1); v3.1 and later write the nodename file instead
+     * ({@code writeNodeConfig}, @v3.1.0).
+     */
+    public boolean writesStartupEnv() {
+        return !release.atLeast(3, 1);
+    }
+
     /** {@code IP=none}/{@code IP6=none} exist from v3.2 (2.6 refuses the value). */
     public boolean supportsIpNone() {
         return release.atLeast(3, 2);

@@ -69,6 +69,7 @@ final class EtcdV3Fixture implements AutoCloseable {
         Map<String, String> env = new HashMap<>(etcd.environment());
         env.put("NODENAME", name);
         env.put("CALICO_NODENAME_FILE", tmp.resolve(name + ".nodename").toString());
+        env.put("CALICO_STARTUP_ENV_FILE", tmp.resolve(name + ".startup.env").toString());
         env.put("FELIX_IPV6SUPPORT", "false");
         env.put("IP", "autodetect");
         for (int i = 0; i < extra.length; i += 2) {

@@ -193,6 +193,22 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
                 .asText());
     }
 
+    /** v3.0 writes startup.env (writeStartupEnv @v3.0.1); v3.1 and later the nodename file (writeNodeConfig @v3.1.0). */
+    @ParameterizedTest(name = "{0}: startup.env {1}, nodename file {2}")
+    @CsvSource({"v3.0.12, true, false", "v3.1.0, false, true", "v3.32.1, false, true"})
+    void theFilesCalicoNodesLaterStepsRead(String release, boolean startupEnv, boolean nodenameFile) throws Exception {
+        java.util.Map<String, String> env = etcd.env("node-f", "CALICO_STARTUP_CALICO_VERSION", release);
+        java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(env.get("CALICO_STARTUP_ENV_FILE")));
+        java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(env.get("CALICO_NODENAME_FILE")));
+        etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24"));
+        assertEquals(startupEnv, java.nio.file.Files.exists(java.nio.file.Path.of(env.get("CALICO_STARTUP_ENV_FILE"))));
+        assertEquals(nodenameFile, java.nio.file.Files.exists(java.nio.file.Path.of(env.get("CALICO_NODENAME_FILE"))));
+        if (startupEnv) {
+            assertEquals("export NODENAME=node-f\n",
+                    java.nio.file.Files.readString(java.nio.file.Path.of(env.get("CALICO_STARTUP_ENV_FILE"))));
+        }
+    }
+
     /** A release recorded by the cluster is reproduced when none is configured: v3.10 writes no vxlanEnabled. */
     @Test
     void theRecordedReleaseIsReproducedWhenNoneIsConfigured() {

@@ -76,11 +76,10 @@ final class Calico26Startup {
         }
         configurePools();
         ensureDefaultConfig();
-        StartupEnvFile.write(config.startupEnvFile(), name);
         return new StartupReport(name, DatastoreType.ETCDV2, StartupMode.CALICO_REFERENCE, decision.before(),
                 decision.after(), stored.isEmpty(), created, List.of(V2Layout.host(name), V2Layout.bgpHost(name)),
                 decision.checkRuns(), List.of(), context.timer().phases(), context.stats().snapshot(), 0,
-                context.deadline().elapsed());
+                context.deadline().elapsed(), context.profile().recordedVersion());
     }
 
     /** {@code Nodes().Get}: metadata, else the host directory; then the five BGP keys and orchestrator refs. */

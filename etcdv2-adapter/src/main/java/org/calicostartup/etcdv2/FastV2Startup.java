@@ -203,14 +203,10 @@ final class FastV2Startup {
         }
         LOG.info("{} node {} with {} in {} ms", exists ? "Updated" : "Created", name, decision.after(),
                 (System.nanoTime() - writeStart) / 1_000_000);
-        context.timer().time("files", () -> {
-            StartupEnvFile.write(config.startupEnvFile(), name);
-            return null;
-        });
         return Optional.of(new StartupReport(name, DatastoreType.ETCDV2, StartupMode.FAST, decision.before(),
                 decision.after(), !exists, created, List.of(V2Layout.host(name), V2Layout.bgpHost(name)),
                 decision.checkRuns(), conflicts.stream().map(ConflictCheck.Conflict::message).toList(), Map.of(),
-                context.stats().snapshot(), 0, context.deadline().elapsed()));
+                context.stats().snapshot(), 0, context.deadline().elapsed(), context.profile().recordedVersion()));
     }
 
     /**

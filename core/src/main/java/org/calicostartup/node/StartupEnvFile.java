@@ -1,4 +1,4 @@
-package org.calicostartup.etcdv2;
+package org.calicostartup.node;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,13 +7,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.calicostartup.StartupException;
 
-/** calico-node 2.6's {@code startup.env}: {@code export NODENAME=<name>\n}, mode 0666, sourced by rc.local. */
-final class StartupEnvFile {
+/**
+ * calico-node 2.6's and v3.0's {@code startup.env}: {@code export NODENAME=<name>\n}, mode 0666, sourced by rc.local
+ * ({@code writeStartupEnv}, calico_node/startup/startup.go@v2.6.12 and @v3.0.1).
+ */
+public final class StartupEnvFile {
 
     private StartupEnvFile() {
     }
 
-    static void write(Path file, String nodeName) {
+    public static void write(Path file, String nodeName) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
