@@ -61,6 +61,126 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
         });
     }
 
+    /**
+     * A builder for an embedding agent: the datastore and the node are required, everything else has calico-node's
+     * default (the same as an environment that does not set it). New settings get a default here, so callers of the
+     * builder are not broken by them, unlike callers of the canonical constructor.
+     */
+    public static Builder builder(DatastoreConfig datastore, NodeSettings node) {
+        return new Builder(datastore, node);
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder(datastore, node);
+        b.ipv4Pool = ipv4Pool;
+        b.ipv6Pool = ipv6Pool;
+        b.noDefaultPools = noDefaultPools;
+        b.ipv6Supported = ipv6Supported;
+        b.clusterType = clusterType;
+        b.waitForDatastore = waitForDatastore;
+        b.nodenameFile = nodenameFile;
+        b.startupTimeout = startupTimeout;
+        b.logLevel = logLevel;
+        b.startupEnvFile = startupEnvFile;
+        b.calicoVersion = calicoVersion;
+        return b;
+    }
+
+    /** Builds a {@link StartupConfig}; {@link #build} validates it. */
+    public static final class Builder {
+        private final DatastoreConfig datastore;
+        private final NodeSettings node;
+        private PoolSettings ipv4Pool = new PoolSettings(org.calicostartup.net.IpFamily.V4, Optional.empty(),
+                EncapsulationMode.NEVER, EncapsulationMode.NEVER, true, PoolSettings.DEFAULT_IPV4_BLOCK_SIZE,
+                PoolSettings.DEFAULT_NODE_SELECTOR);
+        private PoolSettings ipv6Pool = new PoolSettings(org.calicostartup.net.IpFamily.V6, Optional.empty(),
+                EncapsulationMode.NEVER, EncapsulationMode.NEVER, false, PoolSettings.DEFAULT_IPV6_BLOCK_SIZE,
+                PoolSettings.DEFAULT_NODE_SELECTOR);
+        private boolean noDefaultPools;
+        private boolean ipv6Supported = true;
+        private List<String> clusterType = List.of();
+        private boolean waitForDatastore;
+        private Path nodenameFile = DEFAULT_NODENAME_FILE;
+        private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private String logLevel = "info";
+        private Path startupEnvFile = DEFAULT_STARTUP_ENV_FILE;
+        private Optional<CalicoRelease> calicoVersion = Optional.empty();
+
+        private Builder(DatastoreConfig datastore, NodeSettings node) {
+            this.datastore = Objects.requireNonNull(datastore, "datastore");
+            this.node = Objects.requireNonNull(node, "node");
+        }
+
+        public Builder ipv4Pool(PoolSettings pool) {
+            this.ipv4Pool = pool;
+            return this;
+        }
+
+        public Builder ipv6Pool(PoolSettings pool) {
+            this.ipv6Pool = pool;
+            return this;
+        }
+
+        public Builder noDefaultPools(boolean value) {
+            this.noDefaultPools = value;
+            return this;
+        }
+
+        public Builder ipv6Supported(boolean value) {
+            this.ipv6Supported = value;
+            return this;
+        }
+
+        public Builder clusterType(List<String> items) {
+            this.clusterType = items;
+            return this;
+        }
+
+        public Builder waitForDatastore(boolean value) {
+            this.waitForDatastore = value;
+            return this;
+        }
+
+        public Builder nodenameFile(Path file) {
+            this.nodenameFile = file;
+            return this;
+        }
+
+        public Builder startupTimeout(Duration timeout) {
+            this.startupTimeout = timeout;
+            return this;
+        }
+
+        public Builder logLevel(String level) {
+            this.logLevel = level;
+            return this;
+        }
+
+        public Builder startupEnvFile(Path file) {
+            this.startupEnvFile = file;
+            return this;
+        }
+
+        /** The calico-node release to reproduce, as {@code CALICO_STARTUP_CALICO_VERSION} ({@code v3.22.1}). */
+        public Builder calicoVersion(String version) {
+            this.calicoVersion = Optional.of(CalicoRelease.supported(version).orElseThrow(() ->
+                    org.calicostartup.StartupException.invalidValue("calicoVersion", version,
+                            CalicoRelease.SUPPORTED)));
+            return this;
+        }
+
+        /** The configuration; the datastore is the one given, so no v2-data check is needed. */
+        public StartupConfig build() {
+            if (startupTimeout.compareTo(MIN_STARTUP_TIMEOUT) < 0 || startupTimeout.compareTo(MAX_STARTUP_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("startupTimeout must be from " + MIN_STARTUP_TIMEOUT + " to "
+                        + MAX_STARTUP_TIMEOUT + ": " + startupTimeout);
+            }
+            return new StartupConfig(datastore, node, ipv4Pool, ipv6Pool, noDefaultPools, ipv6Supported, clusterType,
+                    waitForDatastore, nodenameFile, startupTimeout, logLevel, startupEnvFile, calicoVersion, true);
+        }
+    }
+
     /** The release profile to use before anything is read from the datastore. */
     public ReleaseProfile profileBeforeReading() {
         return ReleaseProfile.beforeReading(calicoVersion, datastore.type());

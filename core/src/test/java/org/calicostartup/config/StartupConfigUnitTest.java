@@ -357,6 +357,24 @@ class StartupConfigUnitTest {
         assertInvalid("CALICO_STARTUP_LOGLEVEL", "verbose", "a log level");
     }
 
+    /** The builder's defaults are calico-node's, the same as an environment that sets nothing else. */
+    @Test
+    void theBuilderDefaultsAreTheEnvironmentsDefaults() {
+        StartupConfig fromEnv = parse("DATASTORE_TYPE", "etcdv3");
+        // (these tests point CALICO_NODENAME_FILE at a temporary directory)
+        StartupConfig built = StartupConfig.builder(fromEnv.datastore(), fromEnv.node())
+                .nodenameFile(fromEnv.nodenameFile()).build();
+        assertEquals(fromEnv, built);
+        assertEquals(fromEnv, fromEnv.toBuilder().build());
+        StartupConfig pinned = StartupConfig.builder(fromEnv.datastore(), fromEnv.node()).calicoVersion("v3.22.1")
+                .waitForDatastore(true).build();
+        assertEquals("v3.22.1", pinned.calicoVersion().orElseThrow().toString());
+        assertTrue(pinned.waitForDatastore());
+        StartupException e = assertThrows(StartupException.class, () ->
+                StartupConfig.builder(fromEnv.datastore(), fromEnv.node()).calicoVersion("v9.0.0"));
+        assertTrue(e.getMessage().contains("v3.32.x"), e.getMessage());
+    }
+
     /**
      * Read by calico-node's own services, not by its startup: the monitor-addresses loop (AUTODETECT_POLL_INTERVAL)
      * and the /var/log/calico check (CALICO_DISABLE_FILE_LOGGING). calico-startup leaves both to calico-node and
