@@ -27,7 +27,6 @@ import org.calicostartup.etcdv3.V3Snapshot.Stored;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
 import org.calicostartup.node.AddressResolution;
-import org.calicostartup.node.ConflictCheck;
 import org.calicostartup.node.StoredAddresses;
 import org.calicostartup.profile.ReleaseProfile;
 import org.calicostartup.spi.StartupContext;
@@ -65,40 +64,18 @@ final class Calico3Startup {
         context.profile().refuseUnsupported(config);
         String nodeKey = V3Keys.node(name);
         Optional<Stored> storedNode = get(nodeKey);
-        Optional<ObjectNode> stored;
-        StoredAddresses before;
-        try {
-            stored = storedNode.isPresent() ? Optional.of(V3Resources.parse(storedNode.get().value(), "Node"))
-                    : Optional.empty();
-            before = stored.isPresent() ? V3Resources.addresses(stored.get()) : StoredAddresses.NONE;
-        } catch (MalformedException e) {
-            throw new StartupException(Reason.INVALID_STORED_DATA, "The stored node " + nodeKey + " cannot be read: "
-                    + e.getMessage() + ". It was left untouched; fix or delete it.");
-        }
-        if (stored.isEmpty()) {
-            LOG.info("Building new node resource Name={}", name);
-        }
-        AddressResolution resolution = AddressResolution.resolve(settings, before, context.candidates());
-        if (resolution.failure().isPresent()) {
-            throw resolution.failure().get();
-        }
+        V3NodeDecision.Own own = V3NodeDecision.own(storedNode, name);
+        Optional<ObjectNode> stored = own.stored();
+        StoredAddresses before = own.before();
+        AddressResolution resolution = V3NodeDecision.resolve(settings, own, context.candidates());
         StoredAddresses after = resolution.addresses();
-        boolean checkRuns = resolution.failure().isEmpty() && resolution.changed() && !settings.disableNodeIpCheck()
-                && settings.configuresNetworking();
-        List<ConflictCheck.Conflict> conflicts = List.of();
+        boolean checkRuns = V3NodeDecision.checkRuns(settings, resolution);
+        Optional<StartupException> failAfter = Optional.empty();
         if (checkRuns) {
-            List<Stored> nodes = list(V3Keys.NODES);
-            conflicts = ConflictCheck.find(name, after, V3Planner.listed(nodes).values());
-        }
-        Optional<StartupException> failAfter = resolution.failure();
-        if (!conflicts.isEmpty()) {
-            StartupException conflict = V3Planner.conflictFailure(conflicts);
-            StoredAddresses cleared = ConflictCheck.clearConflicting(settings, stored.isPresent(), after, conflicts);
-            if (cleared.equals(after)) {
-                throw conflict;
-            }
-            after = cleared;
-            failAfter = Optional.of(conflict);
+            V3NodeDecision.Outcome outcome = V3NodeDecision.conflicts(settings, name, own, after,
+                    V3Planner.listed(list(V3Keys.NODES)).values());
+            after = outcome.after();
+            failAfter = outcome.failAfter();
         }
         ObjectNode node = V3Resources.node(stored, name, settings.configuresNetworking(), after, settings.asNumber(),
                 settings.k8sNodeRef(), context.clock());

@@ -24,7 +24,6 @@ import org.calicostartup.etcdv3.V3Snapshot.Stored;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
 import org.calicostartup.node.AddressResolution;
-import org.calicostartup.node.ConflictCheck;
 import org.calicostartup.node.ConflictCheck.Conflict;
 import org.calicostartup.node.ConflictCheck.ListedNode;
 import org.calicostartup.node.StoredAddresses;
@@ -67,43 +66,34 @@ final class V3Planner {
     V3Plan plan(V3Snapshot snapshot) {
         context.profile().refuseUnsupported(config);
         String nodeKey = V3Keys.node(name);
-        Optional<ObjectNode> stored;
-        StoredAddresses before;
+        V3NodeDecision.Own own;
+        AddressResolution resolution;
         try {
-            stored = snapshot.ownNode().isPresent()
-                    ? Optional.of(V3Resources.parse(snapshot.ownNode().get().value(), "Node")) : Optional.empty();
-            before = stored.isPresent() ? V3Resources.addresses(stored.get()) : StoredAddresses.NONE;
-        } catch (MalformedException e) {
-            return new V3Plan.Fail(new StartupException(Reason.INVALID_STORED_DATA, "The stored node " + nodeKey
-                    + " cannot be read: " + e.getMessage() + ". It was left untouched; fix or delete it."));
+            own = V3NodeDecision.own(snapshot.ownNode(), name);
+            resolution = V3NodeDecision.resolve(settings, own, context.candidates());
+        } catch (StartupException e) {
+            return new V3Plan.Fail(e);
         }
-        if (stored.isEmpty()) {
-            LOG.info("Building new node resource Name={}", name);
-        }
-        AddressResolution resolution = AddressResolution.resolve(settings, before, context.candidates());
-        if (resolution.failure().isPresent()) {
-            return new V3Plan.Fail(resolution.failure().get());
-        }
-        boolean checkRuns = resolution.failure().isEmpty() && resolution.changed() && !settings.disableNodeIpCheck()
-                && settings.configuresNetworking();
+        Optional<ObjectNode> stored = own.stored();
+        StoredAddresses before = own.before();
+        boolean checkRuns = V3NodeDecision.checkRuns(settings, resolution);
         Map<String, ListedNode> listed = snapshot.nodes().map(V3Planner::listed).orElse(null);
+        StoredAddresses after = resolution.addresses();
         List<Conflict> conflicts = List.of();
+        Optional<StartupException> failAfter = Optional.empty();
         if (checkRuns) {
             if (listed == null) {
                 return new V3Plan.NeedNodeList("the node's addresses changed");
             }
-            conflicts = ConflictCheck.find(name, resolution.addresses(), listed.values());
-        }
-        StoredAddresses after = resolution.addresses();
-        Optional<StartupException> failAfter = resolution.failure();
-        if (!conflicts.isEmpty()) {
-            StartupException conflict = conflictFailure(conflicts);
-            StoredAddresses cleared = ConflictCheck.clearConflicting(settings, stored.isPresent(), after, conflicts);
-            if (cleared.equals(after)) {
+            V3NodeDecision.Outcome outcome;
+            try {
+                outcome = V3NodeDecision.conflicts(settings, name, own, after, listed.values());
+            } catch (StartupException conflict) {
                 return new V3Plan.Fail(conflict);
             }
-            after = cleared;
-            failAfter = Optional.of(conflict);
+            after = outcome.after();
+            conflicts = outcome.conflicts();
+            failAfter = outcome.failAfter();
         }
 
         List<Cmp> conditions = new ArrayList<>();
