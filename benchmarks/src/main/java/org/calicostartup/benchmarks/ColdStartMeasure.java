@@ -57,14 +57,7 @@ public final class ColdStartMeasure {
                     run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                             "-XX:ArchiveClassesAtExit=" + archive, "-jar", jar.toString(), "run"), cluster, type,
                             next++, work);
-                    Map<String, List<String>> commands = new LinkedHashMap<>();
-                    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-                    for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
-                        List<String> command = new ArrayList<>(List.of(java));
-                        command.addAll(variant.getValue());
-                        command.addAll(List.of("-jar", jar.toString(), "run"));
-                        commands.put(variant.getKey(), command);
-                    }
+                    Map<String, List<String>> commands = commands(variants, jar);
                     if (launcher.isPresent()) {
                         // Its first run records its archive (as a node's first start would, for its datastore); the
                         // measured runs map it.
@@ -91,6 +84,19 @@ public final class ColdStartMeasure {
             }
         }
         Files.writeString(out, md.toString());
+    }
+
+    /** The command line of each JVM options variant: this JVM's {@code java}, the options, the agent jar's run. */
+    private static Map<String, List<String>> commands(Map<String, List<String>> variants, Path jar) {
+        Map<String, List<String>> commands = new LinkedHashMap<>();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(variant.getValue());
+            command.addAll(List.of("-jar", jar.toString(), "run"));
+            commands.put(variant.getKey(), command);
+        }
+        return commands;
     }
 
     /** One process: returns {wall seconds, max RSS kB}. */

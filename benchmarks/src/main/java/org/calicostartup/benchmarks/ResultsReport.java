@@ -102,55 +102,67 @@ public final class ResultsReport {
         List<Integer> sizes = new ArrayList<>(new TreeSet<>(points.stream().map(Point::clusterSize).toList()));
         List<java.awt.image.BufferedImage> panels = new ArrayList<>();
         for (int rtt : rtts) {
-            XYChart chart = new XYChartBuilder().width(560).height(520)
-                    .title("RTT " + rtt + " ms").xAxisTitle("existing nodes (0 drawn at 1)")
-                    .yAxisTitle("startup time after connect, s").build();
-            chart.getStyler().setXAxisLogarithmic(true);
-            chart.getStyler().setYAxisLogarithmic(true);
-            chart.getStyler().setYAxisMin(0.001);
-            chart.getStyler().setYAxisMax(10_000.0);
-            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
-            chart.getStyler().setLegendVisible(rtt == rtts.get(rtts.size() - 1));
-            chart.getStyler().setYAxisDecimalPattern("#,##0.###");
-            chart.getStyler().setXAxisDecimalPattern("#,##0");
-            double[] budgetX = {1, Math.max(10, sizes.get(sizes.size() - 1))};
-            XYSeries budget = chart.addSeries("calico-node 2.6 probe budget (≈61 s)", budgetX,
-                    new double[] {PROBE_BUDGET_SECONDS, PROBE_BUDGET_SECONDS});
-            budget.setMarker(SeriesMarkers.NONE);
-            budget.setLineColor(java.awt.Color.GRAY);
-            budget.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DOT);
-            for (String mode : MODES) {
-                List<Point> measured = points.stream().filter(p -> p.mode().equals(mode) && p.rttMillis() == rtt)
-                        .sorted(java.util.Comparator.comparingInt(Point::clusterSize)).toList();
-                if (measured.isEmpty()) {
-                    continue;
-                }
-                XYSeries s = chart.addSeries(mode, measured.stream().mapToDouble(p -> Math.max(1, p.clusterSize()))
-                        .toArray(), measured.stream().mapToDouble(p -> Math.max(0.001, p.millis() / 1000)).toArray());
-                s.setMarker(SeriesMarkers.CIRCLE);
-                s.setLineColor(COLORS.get(mode));
-                s.setMarkerColor(COLORS.get(mode));
-                List<double[]> predicted = new ArrayList<>();
-                Point last = measured.get(measured.size() - 1);
-                for (int size : sizes) {
-                    if (size > last.clusterSize()) {
-                        predicted.add(new double[] {size, BenchCluster.predictedRoundTrips(mode, size)
-                                * (double) Math.max(rtt, 2) / 1000});
-                    }
-                }
-                if (!predicted.isEmpty()) {
-                    predicted.add(0, new double[] {Math.max(1, last.clusterSize()), last.millis() / 1000});
-                    XYSeries p = chart.addSeries(mode + " predicted, not run",
-                            predicted.stream().mapToDouble(x -> x[0]).toArray(),
-                            predicted.stream().mapToDouble(x -> x[1]).toArray());
-                    p.setMarker(SeriesMarkers.DIAMOND);
-                    p.setLineColor(COLORS.get(mode));
-                    p.setMarkerColor(COLORS.get(mode).brighter());
-                    p.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
+            panels.add(BitmapEncoder.getBufferedImage(panel(points, sizes, rtt, rtt == rtts.get(rtts.size() - 1))));
+        }
+        sideBySide(panels, png, "Node startup time vs cluster size, one panel per round-trip time"
+                + (machine.isEmpty() ? "" : "  [" + machine + "]"));
+    }
+
+    /** The panel of one round-trip time: measured cells, predicted ones, the probe's budget. */
+    private static XYChart panel(List<Point> points, List<Integer> sizes, int rtt, boolean legend) {
+        XYChart chart = new XYChartBuilder().width(560).height(520)
+                .title("RTT " + rtt + " ms").xAxisTitle("existing nodes (0 drawn at 1)")
+                .yAxisTitle("startup time after connect, s").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisMin(0.001);
+        chart.getStyler().setYAxisMax(10_000.0);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        chart.getStyler().setLegendVisible(legend);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.###");
+        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        double[] budgetX = {1, Math.max(10, sizes.get(sizes.size() - 1))};
+        XYSeries budget = chart.addSeries("calico-node 2.6 probe budget (≈61 s)", budgetX,
+                new double[] {PROBE_BUDGET_SECONDS, PROBE_BUDGET_SECONDS});
+        budget.setMarker(SeriesMarkers.NONE);
+        budget.setLineColor(java.awt.Color.GRAY);
+        budget.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DOT);
+        for (String mode : MODES) {
+            List<Point> measured = points.stream().filter(p -> p.mode().equals(mode) && p.rttMillis() == rtt)
+                    .sorted(java.util.Comparator.comparingInt(Point::clusterSize)).toList();
+            if (measured.isEmpty()) {
+                continue;
+            }
+            XYSeries s = chart.addSeries(mode, measured.stream().mapToDouble(p -> Math.max(1, p.clusterSize()))
+                    .toArray(), measured.stream().mapToDouble(p -> Math.max(0.001, p.millis() / 1000)).toArray());
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setLineColor(COLORS.get(mode));
+            s.setMarkerColor(COLORS.get(mode));
+            List<double[]> predicted = new ArrayList<>();
+            Point last = measured.get(measured.size() - 1);
+            for (int size : sizes) {
+                if (size > last.clusterSize()) {
+                    predicted.add(new double[] {size, BenchCluster.predictedRoundTrips(mode, size)
+                            * (double) Math.max(rtt, 2) / 1000});
                 }
             }
-            panels.add(BitmapEncoder.getBufferedImage(chart));
+            if (!predicted.isEmpty()) {
+                predicted.add(0, new double[] {Math.max(1, last.clusterSize()), last.millis() / 1000});
+                XYSeries p = chart.addSeries(mode + " predicted, not run",
+                        predicted.stream().mapToDouble(x -> x[0]).toArray(),
+                        predicted.stream().mapToDouble(x -> x[1]).toArray());
+                p.setMarker(SeriesMarkers.DIAMOND);
+                p.setLineColor(COLORS.get(mode));
+                p.setMarkerColor(COLORS.get(mode).brighter());
+                p.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
+            }
         }
+        return chart;
+    }
+
+    /** Draws the panels side by side under a title line and writes them as one PNG. */
+    private static void sideBySide(List<java.awt.image.BufferedImage> panels, Path png, String title)
+            throws IOException {
         int width = panels.stream().mapToInt(java.awt.image.BufferedImage::getWidth).sum();
         int height = panels.stream().mapToInt(java.awt.image.BufferedImage::getHeight).max().orElse(1) + 30;
         java.awt.image.BufferedImage all = new java.awt.image.BufferedImage(Math.max(1, width), height,
@@ -159,8 +171,7 @@ public final class ResultsReport {
         g.setColor(java.awt.Color.WHITE);
         g.fillRect(0, 0, all.getWidth(), all.getHeight());
         g.setColor(java.awt.Color.BLACK);
-        g.drawString("Node startup time vs cluster size, one panel per round-trip time"
-                + (machine.isEmpty() ? "" : "  [" + machine + "]"), 10, 20);
+        g.drawString(title, 10, 20);
         int x = 0;
         for (java.awt.image.BufferedImage panel : panels) {
             g.drawImage(panel, x, 30, null);

@@ -76,19 +76,35 @@ final class V3Claims {
                         address.get().ip(), holder.get());
                 continue;
             }
-            LOG.info("Taking over the stale claim {} of {}", key, holder.map(h -> "node " + h)
-                    .orElse("an unreadable holder"));
-            conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(claim.modRevision())));
-            if (holder.isPresent()) {
-                String holderKey = V3Keys.node(holder.get());
-                long holderRevision = snapshot.nodes().orElseThrow().stream().filter(s -> s.key().equals(holderKey))
-                        .mapToLong(Stored::modRevision).findFirst().orElse(0);
-                conditions.add(holderRevision == 0
-                        ? new Cmp(bytes(holderKey), Cmp.Op.EQUAL, CmpTarget.version(0))
-                        : new Cmp(bytes(holderKey), Cmp.Op.EQUAL, CmpTarget.modRevision(holderRevision)));
-            }
-            operations.add(Op.put(bytes(key), bytes(ourClaim), PutOption.DEFAULT));
+            takeOver(snapshot, key, claim, holder, conditions, operations);
         }
+        release(before, after, operations, shared);
+        return Optional.empty();
+    }
+
+    /**
+     * Takes over a stale claim: on condition that neither the claim nor its holder's node (or its absence) changed
+     * since they were read.
+     */
+    private void takeOver(V3Snapshot snapshot, String key, Stored claim, Optional<String> holder, List<Cmp> conditions,
+            List<Op> operations) {
+        LOG.info("Taking over the stale claim {} of {}", key, holder.map(h -> "node " + h)
+                .orElse("an unreadable holder"));
+        conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(claim.modRevision())));
+        if (holder.isPresent()) {
+            String holderKey = V3Keys.node(holder.get());
+            long holderRevision = snapshot.nodes().orElseThrow().stream().filter(s -> s.key().equals(holderKey))
+                    .mapToLong(Stored::modRevision).findFirst().orElse(0);
+            conditions.add(holderRevision == 0
+                    ? new Cmp(bytes(holderKey), Cmp.Op.EQUAL, CmpTarget.version(0))
+                    : new Cmp(bytes(holderKey), Cmp.Op.EQUAL, CmpTarget.modRevision(holderRevision)));
+        }
+        operations.add(Op.put(bytes(key), bytes(ourClaim), PutOption.DEFAULT));
+    }
+
+    /** Releases the claims of addresses given up, if still ours (a nested transaction: never fails the whole). */
+    private void release(StoredAddresses before, StoredAddresses after, List<Op> operations,
+            List<SharedWrite> shared) {
         for (IpFamily family : IpFamily.values()) {
             Optional<CidrAddress> old = before.of(family);
             boolean kept = old.isPresent() && after.of(family).map(a -> a.address().equals(old.get().address()))
@@ -100,6 +116,5 @@ final class V3Claims {
                 shared.add(new SharedWrite(key, false, "released IP claim"));
             }
         }
-        return Optional.empty();
     }
 }

@@ -1,6 +1,8 @@
 package org.calicostartup.etcdv2;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +14,7 @@ import org.calicostartup.config.DatastoreType;
 import org.calicostartup.config.StartupConfig;
 import org.calicostartup.etcdv2.EtcdV2Client.Request;
 import org.calicostartup.etcdv2.EtcdV2Client.Response;
+import org.calicostartup.internal.Backoff;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
 import org.calicostartup.node.ConflictCheck;
@@ -100,8 +103,7 @@ final class FastV2Startup {
     }
 
     private StartupReport attempts() {
-        org.calicostartup.internal.Backoff backoff = org.calicostartup.internal.Backoff.jittered(
-                java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(100));
+        Backoff backoff = Backoff.jittered(Duration.ofMillis(20), Duration.ofMillis(100));
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<StartupReport> report = attempt();
             if (report.isPresent()) {
@@ -135,41 +137,68 @@ final class FastV2Startup {
 
         boolean exists = r.nodeExists();
         Map<String, String> ownBgp = r.ownBgp().node().map(V2Layout::leaves).orElse(Map.of());
-        V2Rules.OwnNode own = V2Rules.own(name, exists, ownBgp);
-        V2Rules.Decision decision = V2Rules.decide(context, own);
-        List<ConflictCheck.Conflict> conflicts = List.of();
+        V2Rules.Decision decision = V2Rules.decide(context, V2Rules.own(name, exists, ownBgp));
         long writeStart = System.nanoTime();
-        List<Request> leases = List.of();
-        if (decision.checkRuns()) {
-            // The address changed: read every host's addresses and take leases on the new addresses, together.
-            List<ConflictCheck.Conflict> pending = new ArrayList<>();
-            leases = claimsOn ? new V2Leases(name, ourClaim, context.deadline()).take(decision, r, pending)
-                    : List.of();
-            List<Request> batch = new ArrayList<>(List.of(Request.get(V2Layout.HOSTS, false, true),
-                    Request.get(V2Layout.BGP_HOSTS, true, true)));
-            batch.addAll(leases);
-            List<Response> r2 = timedRead("read all hosts and lease the new address", batch);
-            for (int i = 0; i < leases.size(); i++) {
-                if (r2.get(2 + i).conditionFailed()) {
-                    return Optional.empty();
-                }
-                requireOk(leases.get(i), r2.get(2 + i));
+        Checked checked = decision.checkRuns() ? check(r, exists, decision) : Checked.NOT_RUN;
+        if (checked.lostRace()) {
+            return Optional.empty();
+        }
+        List<String> created = write(r, decision, checked.leases());
+        LOG.info("{} node {} with {} in {} ms", exists ? "Updated" : "Created", name, decision.after(),
+                (System.nanoTime() - writeStart) / 1_000_000);
+        return Optional.of(new StartupReport(name, DatastoreType.ETCDV2, StartupMode.FAST, decision.before(),
+                decision.after(), !exists, created, List.of(V2Layout.host(name), V2Layout.bgpHost(name)),
+                decision.checkRuns(), List.of(), Map.of(), context.stats().snapshot(), 0,
+                context.deadline().elapsed(), context.profile().recordedVersion()));
+    }
+
+    /**
+     * What the conflict check left: the leases taken on the new addresses, or that one was lost to another node
+     * meanwhile. (A conflict fails the startup instead.)
+     */
+    private record Checked(List<Request> leases, boolean lostRace) {
+        static final Checked NOT_RUN = new Checked(List.of(), false);
+        static final Checked LOST_RACE = new Checked(List.of(), true);
+    }
+
+    /**
+     * The address changed: reads every host's addresses and takes leases on the new addresses, together. On a
+     * conflict, releases the leases just taken (and clears an out-of-date address) and fails.
+     */
+    private Checked check(V2Snapshot r, boolean exists, V2Rules.Decision decision) {
+        List<ConflictCheck.Conflict> pending = new ArrayList<>();
+        List<Request> leases = claimsOn ? new V2Leases(name, ourClaim, context.deadline()).take(decision, r, pending)
+                : List.of();
+        V2HostsRead read = V2HostsRead.of(timedRead("read all hosts and lease the new address",
+                V2HostsRead.requests(leases)));
+        for (int i = 0; i < leases.size(); i++) {
+            if (read.leases().get(i).conditionFailed()) {
+                return Checked.LOST_RACE;
             }
-            conflicts = new ArrayList<>(V2Rules.conflicts(name, decision.after(), V2Tree.children(r2.get(0)),
-                    V2Tree.hosts(r2.get(1))));
-            for (ConflictCheck.Conflict lease : pending) {
-                if (conflicts.stream().noneMatch(c -> c.family() == lease.family())) {
-                    LOG.warn("{} (it is registering that address right now)", lease.message());
-                    conflicts.add(lease);
-                }
-            }
-            if (!conflicts.isEmpty()) {
-                List<Request> undo = new ArrayList<>(clearOutOfDate(exists, decision, conflicts));
-                leases.forEach(lease -> undo.add(Request.delete(lease.key(), Map.of("prevValue", ourClaim))));
-                context.timer().time("write", () -> session.batch("release the leases of node " + name, undo));
-                throw V2Rules.conflictFailure(conflicts);
+            requireOk(leases.get(i), read.leases().get(i));
+        }
+        List<ConflictCheck.Conflict> conflicts = new ArrayList<>(V2Rules.conflicts(name, decision.after(),
+                V2Tree.children(read.hosts()), V2Tree.hosts(read.bgpHosts())));
+        for (ConflictCheck.Conflict lease : pending) {
+            if (conflicts.stream().noneMatch(c -> c.family() == lease.family())) {
+                LOG.warn("{} (it is registering that address right now)", lease.message());
+                conflicts.add(lease);
             }
         }
+        if (!conflicts.isEmpty()) {
+            List<Request> undo = new ArrayList<>(clearOutOfDate(exists, decision, conflicts));
+            leases.forEach(lease -> undo.add(Request.delete(lease.key(), Map.of("prevValue", ourClaim))));
+            context.timer().time("write", () -> session.batch("release the leases of node " + name, undo));
+            throw V2Rules.conflictFailure(conflicts);
+        }
+        return new Checked(leases, false);
+    }
+
+    /**
+     * The third round trip: shared resources, the node keys that change, and the release of leases on addresses
+     * given up. Returns the keys created (the leases taken included).
+     */
+    private List<String> write(V2Snapshot r, V2Rules.Decision decision, List<Request> leases) {
         List<Request> writes = new ArrayList<>(new V2SharedWrites(context).writes(r));
         writes.addAll(unlessAlreadyStored(V2Layout.nodeWrites(name, decision.after(), decision.asNumber(),
                 config.node().k8sNodeRef()), r));
@@ -201,12 +230,7 @@ final class FastV2Startup {
             }
             requireOk(request, response);
         }
-        LOG.info("{} node {} with {} in {} ms", exists ? "Updated" : "Created", name, decision.after(),
-                (System.nanoTime() - writeStart) / 1_000_000);
-        return Optional.of(new StartupReport(name, DatastoreType.ETCDV2, StartupMode.FAST, decision.before(),
-                decision.after(), !exists, created, List.of(V2Layout.host(name), V2Layout.bgpHost(name)),
-                decision.checkRuns(), conflicts.stream().map(ConflictCheck.Conflict::message).toList(), Map.of(),
-                context.stats().snapshot(), 0, context.deadline().elapsed(), context.profile().recordedVersion()));
+        return created;
     }
 
     /**
@@ -215,7 +239,7 @@ final class FastV2Startup {
      * left out. The keys end up byte-identical either way; a fleet restart just writes far less.
      */
     private static List<Request> unlessAlreadyStored(List<Request> writes, V2Snapshot r) {
-        Map<String, String> stored = new java.util.HashMap<>();
+        Map<String, String> stored = new HashMap<>();
         r.hostDirectory().node().ifPresent(host -> host.path("nodes").forEach(child -> {
             if (!child.path("dir").asBoolean(false)) {
                 stored.put(child.path("key").asText(), child.path("value").asText(""));
