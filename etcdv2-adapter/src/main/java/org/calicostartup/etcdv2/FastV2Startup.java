@@ -286,7 +286,7 @@ final class FastV2Startup {
                 config.node().k8sNodeRef()));
         for (IpFamily family : IpFamily.values()) {
             Optional<CidrAddress> old = decision.before().of(family);
-            if (old.isPresent() && cleared.of(family).isEmpty()) {
+            if (claimsOn && old.isPresent() && cleared.of(family).isEmpty()) {
                 writes.add(Request.delete(V2Layout.claim(old.get()), Map.of("prevValue", ourClaim)));
             }
         }

@@ -56,8 +56,21 @@ class CalicoNodeRoleV2Test {
             assertEquals(404, status(cluster, root, "/calico/startup"), "no lease was written");
             assertEquals(404, status(cluster, root, "/calico/v1/host/node-b"), "node-b was not written");
 
+            // An existing node that now autodetects node-a's address: the conflict, and its out-of-date address
+            // cleared as with the claims (FastV2Startup.clearOutOfDate) — not a refused delete of a lease it never
+            // took.
+            Map<String, String> nodeC = etcd.env("node-c", "ETCD_USERNAME", "node", "ETCD_PASSWORD", "node-pw", "IP",
+                    "autodetect");
+            etcd.start(nodeC, EtcdV2Fixture.host("10.0.0.12/24"), StartupMode.FAST);
+            assertEquals("10.0.0.12", get(cluster, root, "/calico/bgp/v1/host/node-c/ip_addr_v4"));
+            StartupException rotated = assertThrows(StartupException.class, () -> etcd.start(nodeC,
+                    EtcdV2Fixture.host("10.0.0.11/24"), StartupMode.FAST));
+            assertEquals(StartupException.Reason.IP_CONFLICT, rotated.reason(), rotated.getMessage());
+            assertEquals("", get(cluster, root, "/calico/bgp/v1/host/node-c/ip_addr_v4"));
+            assertEquals("10.0.0.11", get(cluster, root, "/calico/bgp/v1/host/node-a/ip_addr_v4"));
+
             StartupException wrongPassword = assertThrows(StartupException.class, () -> etcd.start(etcd.env(
-                    "node-c", "ETCD_USERNAME", "node", "ETCD_PASSWORD", "wrong"), EtcdV2Fixture.host("10.0.0.13/24"),
+                    "node-d", "ETCD_USERNAME", "node", "ETCD_PASSWORD", "wrong"), EtcdV2Fixture.host("10.0.0.13/24"),
                     StartupMode.FAST));
             assertEquals(StartupException.Reason.UNAUTHORIZED, wrongPassword.reason());
         }
