@@ -105,16 +105,11 @@ final class V3Claims {
     /** Releases the claims of addresses given up, if still ours (a nested transaction: never fails the whole). */
     private void release(StoredAddresses before, StoredAddresses after, List<Op> operations,
             List<SharedWrite> shared) {
-        for (IpFamily family : IpFamily.values()) {
-            Optional<CidrAddress> old = before.of(family);
-            boolean kept = old.isPresent() && after.of(family).map(a -> a.address().equals(old.get().address()))
-                    .orElse(false);
-            if (old.isPresent() && !kept) {
-                String key = V3Keys.claim(old.get());
-                operations.add(Op.txn(new Cmp[] {new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.value(bytes(ourClaim)))},
-                        new Op[] {Op.delete(bytes(key), DeleteOption.DEFAULT)}, new Op[0]));
-                shared.add(new SharedWrite(key, false, "released IP claim"));
-            }
+        for (CidrAddress old : before.givenUp(after)) {
+            String key = V3Keys.claim(old);
+            operations.add(Op.txn(new Cmp[] {new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.value(bytes(ourClaim)))},
+                    new Op[] {Op.delete(bytes(key), DeleteOption.DEFAULT)}, new Op[0]));
+            shared.add(new SharedWrite(key, false, "released IP claim"));
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.calicostartup.node;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.calicostartup.net.CidrAddress;
@@ -21,6 +23,19 @@ public record StoredAddresses(Optional<CidrAddress> ipv4, Optional<CidrAddress> 
 
     public StoredAddresses with(IpFamily family, Optional<CidrAddress> address) {
         return family == IpFamily.V4 ? new StoredAddresses(address, ipv6) : new StoredAddresses(ipv4, address);
+    }
+
+    /**
+     * The addresses stored here whose IP {@code after} no longer has in the same family (a prefix change alone
+     * keeps the address): the ones whose IP claims are released.
+     */
+    public List<CidrAddress> givenUp(StoredAddresses after) {
+        List<CidrAddress> givenUp = new ArrayList<>();
+        for (IpFamily family : IpFamily.values()) {
+            of(family).filter(old -> !after.of(family).map(a -> a.address().equals(old.address())).orElse(false))
+                    .ifPresent(givenUp::add);
+        }
+        return givenUp;
     }
 
     @Override

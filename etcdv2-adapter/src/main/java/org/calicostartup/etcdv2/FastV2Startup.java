@@ -15,10 +15,10 @@ import org.calicostartup.config.StartupConfig;
 import org.calicostartup.etcdv2.EtcdV2Client.Request;
 import org.calicostartup.etcdv2.EtcdV2Client.Response;
 import org.calicostartup.internal.Backoff;
-import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
 import org.calicostartup.node.ConflictCheck;
 import org.calicostartup.node.IpClaims;
+import org.calicostartup.node.StoredAddresses;
 import org.calicostartup.spi.IoStats;
 import org.calicostartup.spi.StartupContext;
 import org.slf4j.Logger;
@@ -202,14 +202,8 @@ final class FastV2Startup {
         List<Request> writes = new ArrayList<>(new V2SharedWrites(context).writes(r));
         writes.addAll(unlessAlreadyStored(V2Layout.nodeWrites(name, decision.after(), decision.asNumber(),
                 config.node().k8sNodeRef()), r));
-        for (IpFamily family : IpFamily.values()) {
-            Optional<CidrAddress> old = decision.before().of(family);
-            if (claimsOn && old.isPresent() && !decision.after().of(family)
-                    .map(a -> a.address().equals(old.get().address())).orElse(false)) {
-                // A lease on the address just given up would block its next owner until it expires.
-                writes.add(Request.delete(V2Layout.claim(old.get()), Map.of("prevValue", ourClaim)));
-            }
-        }
+        // A lease on an address just given up would block its next owner until it expires.
+        writes.addAll(releases(decision.before(), decision.after()));
         List<Response> results = context.timer().time("write", () -> session.batch("write node " + name, writes));
         List<String> created = new ArrayList<>(leases.stream().map(Request::key).toList());
         for (int i = 0; i < writes.size(); i++) {
@@ -284,13 +278,14 @@ final class FastV2Startup {
         }
         List<Request> writes = new ArrayList<>(V2Layout.nodeWrites(name, cleared, decision.asNumber(),
                 config.node().k8sNodeRef()));
-        for (IpFamily family : IpFamily.values()) {
-            Optional<CidrAddress> old = decision.before().of(family);
-            if (claimsOn && old.isPresent() && cleared.of(family).isEmpty()) {
-                writes.add(Request.delete(V2Layout.claim(old.get()), Map.of("prevValue", ourClaim)));
-            }
-        }
+        writes.addAll(releases(decision.before(), cleared));
         return writes;
+    }
+
+    /** Deletes of this node's leases on the addresses {@code after} gives up, if still its own (none without claims). */
+    private List<Request> releases(StoredAddresses before, StoredAddresses after) {
+        return claimsOn ? before.givenUp(after).stream().map(old -> Request.delete(V2Layout.claim(old),
+                Map.of("prevValue", ourClaim))).toList() : List.of();
     }
 
     private void requireOk(Request request, Response response) {
