@@ -72,12 +72,20 @@ public final class NodeStartup {
         LOG.info("Starting node {} on {} at {} ({} mode, deadline {} s)", name, config.datastore().type().envValue(),
                 config.datastore().endpointList(), mode, config.startupTimeout().toSeconds());
         ReleaseProfile profile = config.profileBeforeReading();
-        Candidates candidates = timer.time("autodetect", () -> Candidates.find(config.node(), autodetector,
-                profile));
+        // Opened first: a datastore may connect while the addresses are detected (etcd v3 does).
+        Datastore store = datastore.orElseGet(() -> provider(config.datastore().type()).open(config.datastore()));
+        Candidates candidates;
+        try {
+            candidates = timer.time("autodetect", () -> Candidates.find(config.node(), autodetector, profile));
+        } catch (RuntimeException e) {
+            if (datastore.isEmpty()) {
+                store.close();
+            }
+            throw e;
+        }
         boolean ipv6Supported = config.ipv6Supported() && Files.isDirectory(PROC_IPV6);
         StartupContext context = new StartupContext(config, mode, candidates, autodetector, ipv6Supported, clock,
                 deadline, stats, timer, profile, () -> refuseForeignLayout(deadline));
-        Datastore store = datastore.orElseGet(() -> provider(config.datastore().type()).open(config.datastore()));
         try {
             // Phase times, I/O and elapsed time belong to the whole run (waiting and files included), so they are
             // filled in here, once, for every datastore.

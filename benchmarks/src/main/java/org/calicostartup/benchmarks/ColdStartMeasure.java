@@ -20,7 +20,10 @@ import org.calicostartup.testing.EtcdCluster;
  * <pre>java -cp benchmarks/target/benchmarks.jar org.calicostartup.benchmarks.ColdStartMeasure cli/target/calico-startup.jar 1000 7 OUT.md [LAUNCHER]</pre>
  *
  * With {@code LAUNCHER} (the {@code bin/calico-startup} of an unpacked {@code bin/dist} tarball), its cold start is
- * measured in the same run: its own jlink runtime and AppCDS archive (recorded by its first run).
+ * measured in the same run: its own jlink runtime and AppCDS archive (recorded by its first run). With
+ * {@code -Dbaseline.jar=OLD.jar} (an agent jar built from an earlier commit), that jar's {@code run} is measured in
+ * the same run too, with its own archive. {@code show-config} is always measured beside {@code run}: the floor of
+ * starting this JVM with this jar.
  */
 public final class ColdStartMeasure {
 
@@ -37,6 +40,8 @@ public final class ColdStartMeasure {
         Path out = Path.of(args[3]);
         java.util.Optional<Path> launcher = args.length > 4 ? java.util.Optional.of(Path.of(args[4]).toAbsolutePath())
                 : java.util.Optional.empty();
+        java.util.Optional<Path> baseline = java.util.Optional.ofNullable(System.getProperty("baseline.jar"))
+                .map(b -> Path.of(b).toAbsolutePath());
         Path work = Files.createTempDirectory("calico-startup-coldstart-");
         Path archive = work.resolve("calico-startup.jsa");
         Map<String, List<String>> variants = new LinkedHashMap<>();
@@ -57,7 +62,19 @@ public final class ColdStartMeasure {
                     run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                             "-XX:ArchiveClassesAtExit=" + archive, "-jar", jar.toString(), "run"), cluster, type,
                             next++, work);
-                    Map<String, List<String>> commands = commands(variants, jar);
+                    Map<String, List<String>> commands = commands(variants, jar, "run");
+                    // What `run` must stay close to: the same JVM starting and printing its configuration.
+                    commands.put("show-config (AppCDS + C1 only)", commands(Map.of("", variants.get(
+                            "AppCDS + C1 only")), jar, "show-config").get(""));
+                    if (baseline.isPresent()) {
+                        Path baselineArchive = work.resolve("baseline-" + type.envValue() + ".jsa");
+                        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+                        run(List.of(java, "-XX:ArchiveClassesAtExit=" + baselineArchive, "-jar",
+                                baseline.get().toString(), "run"), cluster, type, next++, work);
+                        commands.put("baseline jar (AppCDS + C1 only)", List.of(java, "-XX:SharedArchiveFile="
+                                + baselineArchive, "-XX:TieredStopAtLevel=1", "-jar", baseline.get().toString(),
+                                "run"));
+                    }
                     if (launcher.isPresent()) {
                         // Its first run records its archive (as a node's first start would, for its datastore); the
                         // measured runs map it.
@@ -87,13 +104,14 @@ public final class ColdStartMeasure {
     }
 
     /** The command line of each JVM options variant: this JVM's {@code java}, the options, the agent jar's run. */
-    private static Map<String, List<String>> commands(Map<String, List<String>> variants, Path jar) {
+    private static Map<String, List<String>> commands(Map<String, List<String>> variants, Path jar,
+            String subcommand) {
         Map<String, List<String>> commands = new LinkedHashMap<>();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
             List<String> command = new ArrayList<>(List.of(java));
             command.addAll(variant.getValue());
-            command.addAll(List.of("-jar", jar.toString(), "run"));
+            command.addAll(List.of("-jar", jar.toString(), subcommand));
             commands.put(variant.getKey(), command);
         }
         return commands;

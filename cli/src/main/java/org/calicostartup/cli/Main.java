@@ -11,32 +11,27 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, DiagnoseCommand.class, ShowConfigCommand.class})
 public final class Main implements Runnable {
 
-    static {
-        // Read by logback.xml, so every line carries the pid as calico-node's do.
-        System.setProperty("PID", Long.toString(ProcessHandle.current().pid()));
-    }
-
     public static void main(String[] args) {
         System.exit(execute(System.getenv(), args));
     }
 
     /** Runs the command line against {@code env}; returns the exit code. */
     public static int execute(Map<String, String> env, String... args) {
+        if (args.length == 1 && "run".equals(args[0])) {
+            // The agent's hot path, as an initContainer runs it: no option to parse, so no command-line model to
+            // build (picocli's reflection costs ~100 ms of a cold start, and its classes stay out of CDS archives).
+            try {
+                return RunCommand.withDefaults(env).call();
+            } catch (RuntimeException e) {
+                return failed(e, new java.io.PrintWriter(System.err, true));
+            } finally {
+                Logging.toStandardOutput();
+            }
+        }
         CommandLine commandLine = new CommandLine(new Main(), new EnvironmentFactory(env));
         // Wide enough that the environment listing in each command's --help is never wrapped mid-line.
         commandLine.setUsageHelpWidth(110);
-        commandLine.setExecutionExceptionHandler((exception, line, parsed) -> {
-            if (exception instanceof StartupException e) {
-                // Printed once, on standard error; nothing else reports it.
-                line.getErr().println("ERROR: " + e.getMessage());
-                return ExitCodes.of(e.reason());
-            }
-            // Anything else is a bug or an environment problem: one line for the operator, the stack only at DEBUG.
-            org.slf4j.LoggerFactory.getLogger(Main.class).debug("Unexpected failure", exception);
-            line.getErr().println("ERROR: " + StartupException.causes(exception)
-                    + " (run with CALICO_STARTUP_LOGLEVEL=debug for details)");
-            return ExitCodes.OTHER;
-        });
+        commandLine.setExecutionExceptionHandler((exception, line, parsed) -> failed(exception, line.getErr()));
         // Usage errors (unknown option, bad value) are configuration errors: exit 2, as the README says.
         commandLine.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException
                 ? ExitCodes.CONFIGURATION : ExitCodes.OTHER);
@@ -46,6 +41,20 @@ public final class Main implements Runnable {
         } finally {
             Logging.toStandardOutput();
         }
+    }
+
+    /** How a command's failure reaches the operator: one line on standard error, and the exit code. */
+    private static int failed(Exception exception, java.io.PrintWriter err) {
+        if (exception instanceof StartupException e) {
+            // Printed once, on standard error; nothing else reports it.
+            err.println("ERROR: " + e.getMessage());
+            return ExitCodes.of(e.reason());
+        }
+        // Anything else is a bug or an environment problem: one line for the operator, the stack only at DEBUG.
+        org.slf4j.LoggerFactory.getLogger(Main.class).debug("Unexpected failure", exception);
+        err.println("ERROR: " + StartupException.causes(exception)
+                + " (run with CALICO_STARTUP_LOGLEVEL=debug for details)");
+        return ExitCodes.OTHER;
     }
 
     private static org.calicostartup.StartupMode mode(String value) {

@@ -32,7 +32,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--stall-threshold", paramLabel = "SECONDS", defaultValue = "15",
             description = "Liveness turns bad when the datastore has not answered for this long (default 15).")
-    int stallSeconds;
+    int stallSeconds = 15;
 
     @Option(names = "--health-linger", paramLabel = "SECONDS", defaultValue = "0",
             description = "Keep serving health this long after the node is registered (default 0).")
@@ -40,10 +40,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--mode", defaultValue = "FAST",
             description = "FAST (default) or CALICO_REFERENCE (calico-node's own request sequence).")
-    StartupMode mode;
+    StartupMode mode = StartupMode.FAST;
 
     RunCommand(Map<String, String> env) {
         this.env = env;
+    }
+
+    /** {@code run} with every option at its default, built without the command line. */
+    static RunCommand withDefaults(Map<String, String> env) {
+        return new RunCommand(env);
     }
 
     @picocli.CommandLine.Spec

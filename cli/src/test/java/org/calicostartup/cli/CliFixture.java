@@ -38,8 +38,16 @@ final class CliFixture {
 
     /** {@code java -cp <test class path> org.calicostartup.cli.Main args}, with exactly {@code env}. */
     static Result process(Map<String, String> env, Path dir, String... args) throws IOException, InterruptedException {
+        return process(List.of(), env, dir, args);
+    }
+
+    /** The same, with JVM options. */
+    static Result process(List<String> jvmOptions, Map<String, String> env, Path dir, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), "org.calicostartup.cli.Main"));
+                .toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.calicostartup.cli.Main"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());

@@ -71,6 +71,48 @@ class RunCommandProcessTest {
         assertTrue(Files.notExists(tmp.resolve("node-r.nodename")));
     }
 
+    /**
+     * etcd v3 answers are buffered in direct memory: when the node list does not fit the JVM's limit, the operator
+     * is told which setting to raise, in one line, without a stack trace, and nothing is written.
+     */
+    @Test
+    void aNodeListLargerThanTheDirectMemoryLimitSaysWhichSettingToRaise() throws Exception {
+        try (EtcdCluster etcd = EtcdCluster.single()) {
+            directMemoryLimit(etcd);
+        }
+    }
+
+    private void directMemoryLimit(EtcdCluster etcd) throws Exception {
+        String padding = "p".repeat(900);
+        StringBuilder ops = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            String key = "/calico/resources/v3/projectcalico.org/nodes/direct-" + i;
+            String value = "{\"kind\":\"Node\",\"apiVersion\":\"projectcalico.org/v3\",\"metadata\":{\"name\":\"direct-"
+                    + i + "\"},\"spec\":{\"bgp\":{\"ipv4Address\":\"10.77." + (i / 250) + "." + (i % 250 + 1)
+                    + "/16\"}},\"padding\":\"" + padding + "\"}";
+            ops.append(ops.length() == 0 || i % 100 == 0 ? "" : ",").append("{\"request_put\":{\"key\":\"")
+                    .append(base64(key)).append("\",\"value\":\"").append(base64(value)).append("\"}}");
+            if (i % 100 == 99) {
+                java.net.http.HttpResponse<String> response = etcd.httpClient().send(java.net.http.HttpRequest
+                        .newBuilder(java.net.URI.create(etcd.endpoints().split(",")[0] + "/v3/kv/txn"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"success\":[" + ops + "]}"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode(), response.body());
+                ops.setLength(0);
+            }
+        }
+        CliFixture.Result result = CliFixture.process(java.util.List.of("-XX:MaxDirectMemorySize=1m"),
+                env(etcd, "node-direct", "10.0.0.77/24"), tmp, "run");
+        assertEquals(ExitCodes.OTHER, result.code(), result.out() + result.err());
+        assertTrue(result.out().contains("-XX:MaxDirectMemorySize in CALICO_STARTUP_JAVA_OPTS"), result.out());
+        assertTrue(!result.err().contains("\tat ") && !result.out().contains("\tat "), "no stack trace");
+        assertTrue(Files.notExists(tmp.resolve("node-direct.nodename")));
+    }
+
+    private static String base64(String text) {
+        return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Test
     void anUnreachableDatastoreExitsThreeNamingIt(EtcdCluster etcd) throws Exception {
         int port = CliFixture.freePort();

@@ -17,9 +17,9 @@ public record DatastoreConfig(DatastoreType type, List<URI> endpoints, Optional<
 
     /** Deadline of a single etcd request unless configured otherwise. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
-    /** The shortest request timeout: below it the etcd clients cannot schedule even one retry. */
+    /** The shortest request timeout: below it a call cannot even connect to an etcd on the same host. */
     public static final Duration MIN_REQUEST_TIMEOUT = Duration.ofMillis(10);
-    /** The longest request timeout: a day; the clients' connect timeouts are bounded (Netty: int milliseconds). */
+    /** The longest request timeout: a day; connect timeouts are bounded (Netty: int milliseconds). */
     public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofHours(24);
 
     public DatastoreConfig {

@@ -1,15 +1,6 @@
 package org.calicostartup.etcdv3;
 
-import static org.calicostartup.etcdv3.EtcdV3Connection.bytes;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -170,35 +161,31 @@ final class Calico3Startup {
     // ------------------------------------------------------------------- libcalico-go etcdv3 backend operations
 
     private Optional<Stored> get(String key) {
-        GetResponse response = session.get("get " + key, key, false);
-        return response.getKvs().stream().findFirst().map(FastV3Startup::stored);
+        return session.get("get " + key, key, false).kvs().stream().findFirst();
     }
 
     private List<Stored> list(String prefix) {
-        return session.get("list " + prefix, prefix, true).getKvs().stream().map(FastV3Startup::stored).toList();
+        return session.get("list " + prefix, prefix, true).kvs();
     }
 
     /** Create: {@code If(version(key) == 0) Then(Put) Else(Get)}; false if it already existed. */
     private boolean create(String key, ObjectNode value) {
-        TxnResponse response = session.txn("create " + key,
-                List.of(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0))),
-                List.of(Op.put(bytes(key), bytes(V3Resources.bytes(value)), PutOption.DEFAULT)),
-                List.of(Op.get(bytes(key), GetOption.DEFAULT)));
-        if (response.isSucceeded()) {
+        V3Response.Txn response = session.txn("create " + key, List.of(Cmp.version(key, 0)),
+                List.of(Op.put(key, V3Resources.bytes(value))), List.of(Op.get(key, false)));
+        if (response.succeeded()) {
             created.add(key);
         } else if (key.equals(V3Keys.node(name))) {
             throw new StartupException(Reason.INTERNAL, "Node " + name + " was created by someone else meanwhile");
         }
-        return response.isSucceeded();
+        return response.succeeded();
     }
 
     /** Update: {@code If(mod_revision(key) == rv) Then(Put) Else(Get)}. */
     private void update(Stored stored, ObjectNode value) {
-        TxnResponse response = session.txn("update " + stored.key(),
-                List.of(new Cmp(bytes(stored.key()), Cmp.Op.EQUAL, CmpTarget.modRevision(stored.modRevision()))),
-                List.of(Op.put(bytes(stored.key()), bytes(V3Resources.bytes(value)), PutOption.DEFAULT)),
-                List.of(Op.get(bytes(stored.key()), GetOption.DEFAULT)));
-        if (!response.isSucceeded()) {
+        V3Response.Txn response = session.txn("update " + stored.key(),
+                List.of(Cmp.modRevision(stored.key(), stored.modRevision())),
+                List.of(Op.put(stored.key(), V3Resources.bytes(value))), List.of(Op.get(stored.key(), false)));
+        if (!response.succeeded()) {
             throw new StartupException(Reason.INTERNAL, "Update of " + stored.key() + " lost a race: the resource "
                     + "changed meanwhile (calico-node fails the same way)");
         }

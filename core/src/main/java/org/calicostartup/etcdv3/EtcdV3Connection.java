@@ -1,121 +1,65 @@
 package org.calicostartup.etcdv3;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.ClientBuilder;
-import io.etcd.jetcd.KV;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.common.exception.EtcdException;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.GetOption;
+import com.google.protobuf.ByteString;
+import io.etcd.jetcd.api.Compare;
+import io.etcd.jetcd.api.DeleteRangeRequest;
+import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.KeyValue;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.RangeResponse;
+import io.etcd.jetcd.api.RequestOp;
+import io.etcd.jetcd.api.ResponseOp;
+import io.etcd.jetcd.api.TxnRequest;
+import io.etcd.jetcd.api.TxnResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.GrpcSslContexts;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
 import org.calicostartup.config.DatastoreConfig;
-import org.calicostartup.config.TlsFiles;
-import org.calicostartup.internal.PemTls;
+import org.calicostartup.etcdv3.V3Snapshot.Stored;
 import org.calicostartup.spi.Deadline;
 import org.calicostartup.spi.IoStats;
 
 /**
- * calico-startup's only door to etcd v3. Every call carries a deadline (the per-request timeout, or less when the
- * startup deadline is nearer), is counted in {@link IoStats}, and has its failure translated here, in one place,
- * into a {@link StartupException} that names the endpoints and the elapsed time.
+ * calico-startup's only door to etcd v3, on gRPC channels it builds itself ({@link EtcdV3Members}). Every call
+ * carries a deadline (the per-request timeout, or less when the startup deadline is nearer), is counted in
+ * {@link IoStats}, goes to the next member when one cannot be reached, waits (within its deadline) while etcd has no
+ * leader, and has its failure translated here, in one
+ * place, into a {@link StartupException} that names the endpoints and the elapsed time.
  */
 final class EtcdV3Connection implements AutoCloseable {
 
-    /**
-     * Largest response accepted. jetcd's default of 4 MiB breaks a single-range read of a few thousand nodes
-     * (10,000 nodes of ~1 KB are ~10 MiB); raising the limit keeps the whole cluster in one round trip, where paging
-     * at a fixed revision would cost one round trip per page.
-     */
-    static final int MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+    static final int MAX_RESPONSE_BYTES = EtcdV3Members.MAX_RESPONSE_BYTES;
 
     /** What a failed TLS handshake looks like by the time gRPC reports it. */
-    private static final java.util.regex.Pattern TLS_FAILURE = java.util.regex.Pattern.compile(
-            "io exception$|PKIX|SSL|[Cc]ertificate|handshake|subject alternative", java.util.regex.Pattern.MULTILINE);
+    private static final Pattern TLS_FAILURE = Pattern.compile(
+            "io exception$|PKIX|SSL|[Cc]ertificate|handshake|subject alternative", Pattern.MULTILINE);
+    /** The longest pause between two rounds over unavailable members. */
+    private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    private final Client client;
-    private final KV kv;
+    private final EtcdV3Members members;
     private final DatastoreConfig config;
     /** Set once etcd said the role may not touch the IP claims; later startups on this connection skip them. */
-    private final java.util.concurrent.atomic.AtomicBoolean claimsDenied =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean claimsDenied = new AtomicBoolean();
 
-    private EtcdV3Connection(Client client, DatastoreConfig config) {
-        this.client = client;
-        this.kv = client.getKVClient();
+    private EtcdV3Connection(EtcdV3Members members, DatastoreConfig config) {
+        this.members = members;
         this.config = config;
     }
 
-    /** Builds the client; jetcd connects on the first call. TLS files are loaded (and checked) here. */
+    /** Builds the channels; they connect on the first call. TLS files are loaded (and checked) here. */
     static EtcdV3Connection open(DatastoreConfig config) {
-        ClientBuilder builder = Client.builder()
-                .endpoints(config.endpoints().toArray(new java.net.URI[0]))
-                .maxInboundMessageSize(MAX_RESPONSE_BYTES)
-                .connectTimeout(config.requestTimeout())
-                // jetcd's retry policy (Failsafe) needs 0 < delay < maxDelay and delay < maxDuration: derived from
-                // the request timeout so that every timeout the configuration accepts is one jetcd accepts.
-                .retryChronoUnit(java.time.temporal.ChronoUnit.MILLIS)
-                .retryDelay(retryDelayMillis(config.requestTimeout()))
-                .retryMaxDelay(retryMaxDelayMillis(config.requestTimeout()))
-                .retryMaxDuration(config.requestTimeout())
-                .keepaliveTime(Duration.ofSeconds(30))
-                .keepaliveTimeout(Duration.ofSeconds(10))
-                // Fail an RPC as soon as its connection attempt fails (refused, TLS handshake) instead of queueing
-                // it until the deadline: the error then says why (jetcd#894).
-                .waitForReady(false);
-        config.credentials().ifPresent(c -> builder.user(bytes(c.username())).password(bytes(c.password())));
-        // No channel-wide authority: jetcd's resolver then gives every member address its own (its host), so each
-        // member's certificate is verified for that member's name, as etcdctl does (per-member certificates).
-        config.tls().ifPresent(tls -> builder.sslContext(sslContext(tls)));
-        return new EtcdV3Connection(builder.build(), config);
-    }
-
-    /** A tenth of the request timeout, from 1 ms to jetcd's default 500 ms. */
-    static long retryDelayMillis(Duration requestTimeout) {
-        return Math.max(1, Math.min(500, requestTimeout.toMillis() / 10));
-    }
-
-    /** Half the request timeout, at most jetcd's default 2.5 s, always above the delay. */
-    static long retryMaxDelayMillis(Duration requestTimeout) {
-        long delay = retryDelayMillis(requestTimeout);
-        return Math.max(delay + 1, Math.min(2500, requestTimeout.toMillis() / 2));
-    }
-
-    private static io.netty.handler.ssl.SslContext sslContext(TlsFiles tls) {
-        SslContextBuilder builder = GrpcSslContexts.forClient().trustManager(
-                PemTls.certificates(tls.caCertFile(), "ETCD_CA_CERT_FILE").toArray(new X509Certificate[0]));
-        if (tls.hasClientCertificate()) {
-            builder.keyManager(PemTls.privateKey(tls.keyFile().orElseThrow()), PemTls.certificates(
-                    tls.certFile().orElseThrow(), "ETCD_CERT_FILE").toArray(new X509Certificate[0]));
-        }
-        try {
-            return builder.build();
-        } catch (SSLException | IllegalArgumentException e) {
-            throw new StartupException(Reason.CONFIGURATION, "Cannot use the etcd TLS files (ETCD_CA_CERT_FILE="
-                    + tls.caCertFile() + tls.certFile().map(f -> ", ETCD_CERT_FILE=" + f).orElse("")
-                    + tls.keyFile().map(f -> ", ETCD_KEY_FILE=" + f).orElse("") + "): " + StartupException.causes(e),
-                    e);
-        }
+        return new EtcdV3Connection(EtcdV3Members.open(config), config);
     }
 
     /** Calls made on behalf of one startup: bounded by its deadline and counted in its statistics. */
@@ -133,62 +77,107 @@ final class EtcdV3Connection implements AutoCloseable {
         }
 
         /** One read-only or conditional transaction, one round trip. */
-        TxnResponse txn(String what, List<Cmp> conditions, List<Op> then, List<Op> otherwise) {
-            TxnResponse response = call(what, () -> kv.txn()
-                    .If(conditions.toArray(new Cmp[0]))
-                    .Then(then.toArray(new Op[0]))
-                    .Else(otherwise.toArray(new Op[0]))
-                    .commit());
+        V3Response.Txn txn(String what, List<Cmp> conditions, List<Op> then, List<Op> otherwise) {
+            TxnRequest request = Wire.txn(conditions, then, otherwise);
+            V3Response.Txn response = Wire.txn(call(what, stub -> stub.txn(request)));
             countReads(response);
             return response;
         }
 
         /** One linearizable range read (a key, or a prefix), one round trip. */
-        GetResponse get(String what, String key, boolean prefix) {
-            GetResponse response = call(what, () -> kv.get(bytes(key), GetOption.builder().isPrefix(prefix).build()));
+        V3Response.Range get(String what, String key, boolean prefix) {
+            RangeRequest request = Wire.range(key, prefix, false);
+            V3Response.Range response = Wire.range(call(what, stub -> stub.range(request)));
             countReads(response);
             return response;
         }
 
         /** How many keys a prefix holds, without reading them. */
         long count(String what, String prefix) {
-            return call(what, () -> kv.get(bytes(prefix), GetOption.builder().isPrefix(true).withCountOnly(true)
-                    .build())).getCount();
+            RangeRequest request = Wire.range(prefix, true, true);
+            return call(what, stub -> stub.range(request)).getCount();
         }
 
-        private <T> T call(String what, Supplier<CompletableFuture<T>> request) {
+        private <T> T call(String what, Function<KVGrpc.KVBlockingStub, T> request) {
             Duration timeout = deadline.forCall(config.requestTimeout(), what);
             long start = System.nanoTime();
-            CompletableFuture<T> future = request.get();
+            long end = start + timeout.toNanos();
             stats.roundTrip(1);
-            try {
-                T result = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-                stats.progress();
-                return result;
-            } catch (TimeoutException e) {
-                future.cancel(true);
-                throw Deadline.noAnswer(config.endpointList(), what, timeout, e);
-            } catch (InterruptedException e) {
-                future.cancel(true);
-                Thread.currentThread().interrupt();
-                throw new StartupException(Reason.INTERNAL, "Interrupted while waiting for etcd (" + what + ")", e);
-            } catch (ExecutionException | CompletionException e) {
-                throw translate(e.getCause() == null ? e : e.getCause(), what,
-                        Duration.ofNanos(System.nanoTime() - start));
+            long pause = Math.max(TimeUnit.MILLISECONDS.toNanos(1), timeout.toNanos() / 20);
+            boolean reauthenticated = false;
+            int unreachableMembers = 0;
+            while (true) {
+                EtcdV3Members.Member member = members.current();
+                try {
+                    if (members.needsToken()) {
+                        members.authenticate(member, Duration.ofNanos(end - System.nanoTime()));
+                    }
+                    T result = request.apply(KVGrpc.newBlockingStub(member.channel())
+                            .withCallCredentials(members.credentials())
+                            .withDeadlineAfter(end - System.nanoTime(), TimeUnit.NANOSECONDS));
+                    stats.progress();
+                    return result;
+                } catch (StatusRuntimeException e) {
+                    Status.Code code = e.getStatus().getCode();
+                    long left = end - System.nanoTime();
+                    if (code == Status.Code.UNAUTHENTICATED && !reauthenticated && invalidToken(e)) {
+                        members.tokenExpired();
+                        reauthenticated = true;
+                        continue;
+                    }
+                    if (code == Status.Code.DEADLINE_EXCEEDED && left <= 0) {
+                        throw Deadline.noAnswer(config.endpointList(), what, timeout, e);
+                    }
+                    boolean busy = code == Status.Code.UNAVAILABLE && fromEtcd(e);
+                    boolean unreachable = code == Status.Code.UNAVAILABLE && !busy;
+                    if (!(busy || unreachable) || left <= 0
+                            || (unreachable && ++unreachableMembers >= members.size())) {
+                        throw translate(e, what, Duration.ofNanos(System.nanoTime() - start));
+                    }
+                    members.failover(member);
+                    if (busy) {
+                        sleep(Math.min(left, pause), what);
+                        pause = Math.min(MAX_PAUSE_NANOS, pause * 2);
+                    }
+                }
             }
         }
 
-        private void countReads(TxnResponse response) {
-            response.getGetResponses().forEach(this::countReads);
-            response.getTxnResponses().forEach(this::countReads);
+        private void countReads(V3Response.Txn response) {
+            response.gets().forEach(this::countReads);
+            response.txns().forEach(this::countReads);
         }
 
-        private void countReads(GetResponse response) {
+        private void countReads(V3Response.Range response) {
             long bytes = 0;
-            for (KeyValue kv : response.getKvs()) {
-                bytes += kv.getKey().size() + kv.getValue().size();
+            for (Stored kv : response.kvs()) {
+                bytes += kv.key().getBytes(StandardCharsets.UTF_8).length + kv.value().length;
             }
-            stats.read(bytes, response.getKvs().size());
+            stats.read(bytes, response.kvs().size());
+        }
+    }
+
+    /**
+     * Whether an unavailable answer came from etcd itself (no leader, leader changed, request timed out: worth
+     * waiting for) rather than from failing to reach or handshake with the member (worth trying the next one once;
+     * when none can be reached, the error says why at once instead of at the deadline).
+     */
+    private static boolean fromEtcd(StatusRuntimeException e) {
+        String description = e.getStatus().getDescription();
+        return description != null && description.startsWith("etcdserver:");
+    }
+
+    private static boolean invalidToken(StatusRuntimeException e) {
+        String description = e.getStatus().getDescription();
+        return description != null && description.contains("invalid auth token");
+    }
+
+    private static void sleep(long nanos, String what) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException(Reason.INTERNAL, "Interrupted while waiting for etcd (" + what + ")", e);
         }
     }
 
@@ -207,21 +196,18 @@ final class EtcdV3Connection implements AutoCloseable {
 
     /** Whether etcd refused a request because the role may not touch a key (not a bad password or token). */
     static boolean permissionDenied(StartupException failure) {
-        Throwable cause = failure.getCause();
-        if (cause instanceof EtcdException etcd) {
-            return etcd.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.PERMISSION_DENIED;
+        if (failure.getCause() instanceof StatusRuntimeException grpc) {
+            return grpc.getStatus().getCode() == Status.Code.PERMISSION_DENIED;
         }
         return failure.reason() == Reason.UNAUTHORIZED
                 && failure.getMessage().toLowerCase(Locale.ROOT).contains("permission denied");
     }
 
-    /** The single place where jetcd and gRPC failures become calico-startup's. */
+    /** The single place where gRPC failures become calico-startup's. */
     private StartupException translate(Throwable failure, String what, Duration elapsed) {
         Reason reason = Reason.INTERNAL;
         Status.Code code = null;
-        if (failure instanceof EtcdException etcd) {
-            code = Status.Code.valueOf(etcd.getErrorCode().name());
-        } else if (failure instanceof StatusRuntimeException grpc) {
+        if (failure instanceof StatusRuntimeException grpc) {
             code = grpc.getStatus().getCode();
         }
         String message = StartupException.causes(failure);
@@ -243,20 +229,105 @@ final class EtcdV3Connection implements AutoCloseable {
                         + "etcd's server certificate, that the certificate is valid for the endpoint's host, and that "
                         + "etcd accepts ETCD_CERT_FILE" + config.tls().get().certFile().map(f -> "=" + f).orElse("")
                         + ")" : "";
+        if (message.contains("direct buffer memory")) {
+            hint = " (etcd's answer is buffered in direct memory before it is decoded, about once to twice its "
+                    + "size: raise -XX:MaxDirectMemorySize in CALICO_STARTUP_JAVA_OPTS; see the README, \"Memory\")";
+        }
         return new StartupException(reason, prefix + what + " after " + elapsed.toMillis() + " ms: " + message
                 + hint, failure);
     }
 
-    static ByteSequence bytes(String text) {
-        return ByteSequence.from(text, StandardCharsets.UTF_8);
-    }
-
-    static ByteSequence bytes(byte[] raw) {
-        return ByteSequence.from(raw);
-    }
-
     @Override
     public void close() {
-        client.close();
+        members.close();
+    }
+
+    /** etcd's protobuf messages to and from calico-startup's requests and answers. */
+    static final class Wire {
+
+        private Wire() {
+        }
+
+        static TxnRequest txn(List<Cmp> conditions, List<Op> then, List<Op> otherwise) {
+            TxnRequest.Builder txn = TxnRequest.newBuilder();
+            conditions.forEach(c -> txn.addCompare(compare(c)));
+            then.forEach(op -> txn.addSuccess(request(op)));
+            otherwise.forEach(op -> txn.addFailure(request(op)));
+            return txn.build();
+        }
+
+        static RangeRequest range(String key, boolean prefix, boolean countOnly) {
+            RangeRequest.Builder range = RangeRequest.newBuilder().setKey(bytes(key)).setCountOnly(countOnly);
+            if (prefix) {
+                range.setRangeEnd(prefixEnd(key));
+            }
+            return range.build();
+        }
+
+        private static Compare compare(Cmp cmp) {
+            Compare.Builder compare = Compare.newBuilder().setKey(ByteString.copyFrom(cmp.keyBytes()))
+                    .setResult(cmp.relation() == Cmp.Relation.EQUAL ? Compare.CompareResult.EQUAL
+                            : Compare.CompareResult.GREATER);
+            switch (cmp.target()) {
+                case VERSION -> compare.setTarget(Compare.CompareTarget.VERSION).setVersion(cmp.number());
+                case MOD_REVISION -> compare.setTarget(Compare.CompareTarget.MOD).setModRevision(cmp.number());
+                case VALUE -> compare.setTarget(Compare.CompareTarget.VALUE).setValue(ByteString.copyFrom(
+                        cmp.bytes()));
+                default -> throw new IllegalStateException("unknown target " + cmp.target());
+            }
+            return compare.build();
+        }
+
+        private static RequestOp request(Op op) {
+            RequestOp.Builder request = RequestOp.newBuilder();
+            if (op instanceof Op.Get get) {
+                request.setRequestRange(range(get.key(), get.prefix(), false));
+            } else if (op instanceof Op.Put put) {
+                request.setRequestPut(PutRequest.newBuilder().setKey(bytes(put.key()))
+                        .setValue(ByteString.copyFrom(put.value())));
+            } else if (op instanceof Op.Delete delete) {
+                request.setRequestDeleteRange(DeleteRangeRequest.newBuilder().setKey(bytes(delete.key())));
+            } else if (op instanceof Op.Txn txn) {
+                request.setRequestTxn(txn(txn.conditions(), txn.then(), txn.otherwise()));
+            }
+            return request.build();
+        }
+
+        static V3Response.Txn txn(TxnResponse response) {
+            List<V3Response.Range> gets = new ArrayList<>();
+            List<V3Response.Txn> txns = new ArrayList<>();
+            for (ResponseOp op : response.getResponsesList()) {
+                if (op.hasResponseRange()) {
+                    gets.add(range(op.getResponseRange()));
+                } else if (op.hasResponseTxn()) {
+                    txns.add(txn(op.getResponseTxn()));
+                }
+            }
+            return new V3Response.Txn(response.getSucceeded(), response.getHeader().getRevision(), gets, txns);
+        }
+
+        static V3Response.Range range(RangeResponse response) {
+            List<Stored> kvs = new ArrayList<>(response.getKvsCount());
+            for (KeyValue kv : response.getKvsList()) {
+                kvs.add(new Stored(kv.getKey().toStringUtf8(), kv.getValue().toByteArray(), kv.getModRevision()));
+            }
+            return new V3Response.Range(response.getHeader().getRevision(), kvs, response.getCount());
+        }
+
+        private static ByteString bytes(String text) {
+            return ByteString.copyFromUtf8(text);
+        }
+
+        /** The end of the range of every key starting with {@code prefix}, as etcd's clients compute it. */
+        private static ByteString prefixEnd(String prefix) {
+            byte[] end = prefix.getBytes(StandardCharsets.UTF_8);
+            for (int i = end.length - 1; i >= 0; i--) {
+                if (end[i] != (byte) 0xff) {
+                    end[i]++;
+                    return ByteString.copyFrom(end, 0, i + 1);
+                }
+            }
+            return ByteString.copyFrom(new byte[] {0});
+        }
     }
 }

@@ -47,8 +47,8 @@ public final class EtcdV3Datastore implements Datastore {
     @Override
     public java.util.Optional<String> recordedCalicoVersion(org.calicostartup.spi.Deadline deadline) {
         EtcdV3Connection.Session session = connection.session(new org.calicostartup.spi.IoStats(), deadline);
-        return session.get("read the recorded Calico version", V3Keys.CLUSTER_INFORMATION, false).getKvs().stream()
-                .findFirst().map(kv -> V3ClusterResources.recordedVersion(kv.getValue().getBytes()));
+        return session.get("read the recorded Calico version", V3Keys.CLUSTER_INFORMATION, false).kvs().stream()
+                .findFirst().map(kv -> V3ClusterResources.recordedVersion(kv.value()));
     }
 
     @Override

@@ -1,14 +1,5 @@
 package org.calicostartup.etcdv3;
 
-import static org.calicostartup.etcdv3.EtcdV3Connection.bytes;
-
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.GetOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -147,7 +138,7 @@ final class FastV3Startup {
 
         long start = System.nanoTime();
         IoStats.Counts before = context.stats().snapshot();
-        TxnResponse response;
+        V3Response.Txn response;
         if (forceNodeList || (mayNeedNodeList() && !connection.claimsPermitted() && explicitCandidate())) {
             // Without claims nothing in etcd can say an explicit address is unchanged: list, as calico-node would.
             response = session.txn("read the cluster", List.of(), withNodes, List.of());
@@ -157,7 +148,7 @@ final class FastV3Startup {
         } else {
             response = session.txn("read the cluster", skipNodeListWhen(claimKeys), base, withNodes);
         }
-        boolean listed = forceNodeList || (mayNeedNodeList() && !response.isSucceeded());
+        boolean listed = forceNodeList || (mayNeedNodeList() && !response.succeeded());
         V3Snapshot snapshot = snapshot(response, claimKeys, listed);
         IoStats.Counts cost = context.stats().snapshot().minus(before);
         LOG.info("Read node {}, {} IP pool(s), cluster information and Felix configuration{} in one round trip "
@@ -207,18 +198,17 @@ final class FastV3Startup {
             boolean explicit = setting.mode() == AddressSetting.Mode.AUTODETECT
                     || setting.mode() == AddressSetting.Mode.FIXED;
             if (explicit && candidate.isPresent()) {
-                conditions.add(new Cmp(bytes(V3Keys.claim(candidate.get())), Cmp.Op.EQUAL,
-                        CmpTarget.value(bytes(V3Resources.claim(name)))));
+                conditions.add(Cmp.value(V3Keys.claim(candidate.get()), V3Resources.claim(name)));
             }
         }
         if (settings.ipv4().mode() == AddressSetting.Mode.KEEP) {
-            conditions.add(new Cmp(bytes(V3Keys.node(name)), Cmp.Op.GREATER, CmpTarget.version(0)));
+            conditions.add(Cmp.exists(V3Keys.node(name)));
         }
         return conditions;
     }
 
-    private V3Snapshot snapshot(TxnResponse response, List<String> claimKeys, boolean listed) {
-        Iterator<GetResponse> gets = response.getGetResponses().iterator();
+    private V3Snapshot snapshot(V3Response.Txn response, List<String> claimKeys, boolean listed) {
+        Iterator<V3Response.Range> gets = response.gets().iterator();
         Optional<Stored> ownNode = single(gets.next());
         Map<String, Stored> claims = new LinkedHashMap<>();
         for (String key : claimKeys) {
@@ -229,42 +219,37 @@ final class FastV3Startup {
         Optional<Stored> felixDefault = single(gets.next());
         Optional<Stored> felixNode = single(gets.next());
         Optional<List<Stored>> nodes = listed ? Optional.of(all(gets.next())) : Optional.empty();
-        return new V3Snapshot(response.getHeader().getRevision(), ownNode, claims, pools, info, felixDefault,
+        return new V3Snapshot(response.revision(), ownNode, claims, pools, info, felixDefault,
                 felixNode, nodes);
     }
 
-    private static Optional<Stored> single(GetResponse response) {
-        return response.getKvs().stream().findFirst().map(FastV3Startup::stored);
+    private static Optional<Stored> single(V3Response.Range response) {
+        return response.kvs().stream().findFirst();
     }
 
-    private static List<Stored> all(GetResponse response) {
-        return response.getKvs().stream().map(FastV3Startup::stored).toList();
-    }
-
-    static Stored stored(KeyValue kv) {
-        return new Stored(kv.getKey().toString(java.nio.charset.StandardCharsets.UTF_8), kv.getValue().getBytes(),
-                kv.getModRevision());
+    private static List<Stored> all(V3Response.Range response) {
+        return response.kvs();
     }
 
     private static Op get(String key, boolean prefix) {
-        return Op.get(bytes(key), GetOption.builder().isPrefix(prefix).build());
+        return Op.get(key, prefix);
     }
 
     // ------------------------------------------------------------------------------------------------ write
 
     private Optional<StartupReport> write(V3Plan.Write plan) {
         long start = System.nanoTime();
-        TxnResponse response = session.txn("write node " + name, plan.conditions(), plan.operations(), List.of());
-        if (!response.isSucceeded()) {
+        V3Response.Txn response = session.txn("write node " + name, plan.conditions(), plan.operations(), List.of());
+        if (!response.succeeded()) {
             return Optional.empty();
         }
         List<String> created = new ArrayList<>();
         List<String> updated = new ArrayList<>();
         (plan.nodeCreated() ? created : updated).add(plan.nodeKey());
-        List<TxnResponse> nested = response.getTxnResponses();
+        List<V3Response.Txn> nested = response.txns();
         for (int i = 0; i < plan.shared().size(); i++) {
             V3Plan.SharedWrite shared = plan.shared().get(i);
-            if (i < nested.size() && nested.get(i).isSucceeded()) {
+            if (i < nested.size() && nested.get(i).succeeded()) {
                 (shared.create() ? created : updated).add(shared.key());
                 if (shared.create() && shared.key().startsWith(V3Keys.IPPOOLS)) {
                     LOG.info("Created {}", shared.description());

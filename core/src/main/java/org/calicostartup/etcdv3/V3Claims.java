@@ -1,12 +1,5 @@
 package org.calicostartup.etcdv3;
 
-import static org.calicostartup.etcdv3.EtcdV3Connection.bytes;
-
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
-import io.etcd.jetcd.options.PutOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,19 +42,18 @@ final class V3Claims {
             Stored claim = snapshot.claims().get(key);
             if (claim == null) {
                 // Not read (the address came from the stored node): make sure it exists, never fail over it.
-                operations.add(Op.txn(new Cmp[] {new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0))},
-                        new Op[] {Op.put(bytes(key), bytes(ourClaim), PutOption.DEFAULT)}, new Op[0]));
+                operations.add(Op.txn(List.of(Cmp.version(key, 0)), List.of(Op.put(key, ourClaim))));
                 shared.add(new SharedWrite(key, true, "IP claim"));
                 continue;
             }
             if (!claim.present()) {
-                conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)));
-                operations.add(Op.put(bytes(key), bytes(ourClaim), PutOption.DEFAULT));
+                conditions.add(Cmp.version(key, 0));
+                operations.add(Op.put(key, ourClaim));
                 continue;
             }
             Optional<String> holder = V3Resources.claimHolder(claim.value());
             if (holder.isPresent() && holder.get().equals(name)) {
-                conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(claim.modRevision())));
+                conditions.add(Cmp.modRevision(key, claim.modRevision()));
                 continue;
             }
             if (listed == null) {
@@ -90,16 +82,15 @@ final class V3Claims {
             List<Op> operations) {
         LOG.info("Taking over the stale claim {} of {}", key, holder.map(h -> "node " + h)
                 .orElse("an unreadable holder"));
-        conditions.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(claim.modRevision())));
+        conditions.add(Cmp.modRevision(key, claim.modRevision()));
         if (holder.isPresent()) {
             String holderKey = V3Keys.node(holder.get());
             long holderRevision = snapshot.nodes().orElseThrow().stream().filter(s -> s.key().equals(holderKey))
                     .mapToLong(Stored::modRevision).findFirst().orElse(0);
             conditions.add(holderRevision == 0
-                    ? new Cmp(bytes(holderKey), Cmp.Op.EQUAL, CmpTarget.version(0))
-                    : new Cmp(bytes(holderKey), Cmp.Op.EQUAL, CmpTarget.modRevision(holderRevision)));
+                    ? Cmp.version(holderKey, 0) : Cmp.modRevision(holderKey, holderRevision));
         }
-        operations.add(Op.put(bytes(key), bytes(ourClaim), PutOption.DEFAULT));
+        operations.add(Op.put(key, ourClaim));
     }
 
     /** Releases the claims of addresses given up, if still ours (a nested transaction: never fails the whole). */
@@ -107,8 +98,7 @@ final class V3Claims {
             List<SharedWrite> shared) {
         for (CidrAddress old : before.givenUp(after)) {
             String key = V3Keys.claim(old);
-            operations.add(Op.txn(new Cmp[] {new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.value(bytes(ourClaim)))},
-                    new Op[] {Op.delete(bytes(key), DeleteOption.DEFAULT)}, new Op[0]));
+            operations.add(Op.txn(List.of(Cmp.value(key, ourClaim)), List.of(Op.delete(key))));
             shared.add(new SharedWrite(key, false, "released IP claim"));
         }
     }

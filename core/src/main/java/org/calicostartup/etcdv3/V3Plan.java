@@ -1,7 +1,5 @@
 package org.calicostartup.etcdv3;
 
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.Op;
 import java.util.List;
 import java.util.Optional;
 import org.calicostartup.StartupException;

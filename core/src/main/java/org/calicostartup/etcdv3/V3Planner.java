@@ -1,12 +1,6 @@
 package org.calicostartup.etcdv3;
 
-import static org.calicostartup.etcdv3.EtcdV3Connection.bytes;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.PutOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,8 +94,8 @@ final class V3Planner {
         List<Op> operations = new ArrayList<>();
         List<SharedWrite> shared = new ArrayList<>();
         conditions.add(snapshot.ownNode().isPresent()
-                ? new Cmp(bytes(nodeKey), Cmp.Op.EQUAL, CmpTarget.modRevision(snapshot.ownNode().get().modRevision()))
-                : new Cmp(bytes(nodeKey), Cmp.Op.EQUAL, CmpTarget.version(0)));
+                ? Cmp.modRevision(nodeKey, snapshot.ownNode().get().modRevision())
+                : Cmp.version(nodeKey, 0));
         if (settings.configuresNetworking() && claimsPermitted) {
             Optional<V3Plan> needsList = new V3Claims(name, ourClaim).plan(snapshot, listed, before, after, conditions,
                     operations, shared);
@@ -115,7 +109,7 @@ final class V3Planner {
         }
         ObjectNode node = V3Resources.node(stored, name, settings.configuresNetworking(), after, asNumber,
                 settings.k8sNodeRef(), context.clock());
-        operations.add(0, Op.put(bytes(nodeKey), bytes(V3Resources.bytes(node)), PutOption.DEFAULT));
+        operations.add(0, Op.put(nodeKey, V3Resources.bytes(node)));
         if (failAfter.isEmpty()) {
             sharedResources(snapshot, operations, shared);
         }
@@ -182,17 +176,14 @@ final class V3Planner {
 
     private static void createIfAbsent(String key, ObjectNode value, String description, List<Op> operations,
             List<SharedWrite> shared) {
-        operations.add(Op.txn(new Cmp[] {new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0))},
-                new Op[] {Op.put(bytes(key), bytes(V3Resources.bytes(value)), PutOption.DEFAULT)}, new Op[0]));
+        operations.add(Op.txn(List.of(Cmp.version(key, 0)), List.of(Op.put(key, V3Resources.bytes(value)))));
         shared.add(new SharedWrite(key, true, description));
     }
 
     private static void updateIfUnchanged(Stored stored, ObjectNode value, String description, List<Op> operations,
             List<SharedWrite> shared) {
-        operations.add(Op.txn(new Cmp[] {new Cmp(bytes(stored.key()), Cmp.Op.EQUAL,
-                CmpTarget.modRevision(stored.modRevision()))},
-                new Op[] {Op.put(bytes(stored.key()), bytes(V3Resources.bytes(value)), PutOption.DEFAULT)},
-                new Op[0]));
+        operations.add(Op.txn(List.of(Cmp.modRevision(stored.key(), stored.modRevision())),
+                List.of(Op.put(stored.key(), V3Resources.bytes(value)))));
         shared.add(new SharedWrite(stored.key(), false, description));
     }
 
@@ -232,7 +223,7 @@ final class V3Planner {
                 continue;
             }
             try {
-                StoredAddresses addresses = V3Resources.addresses(V3Resources.parse(stored.value(), "Node"));
+                StoredAddresses addresses = V3NodeAddresses.read(stored.value());
                 result.put(nodeName.get(), new ListedNode(nodeName.get(), addresses.ipv4().map(CidrAddress::address),
                         addresses.ipv6().map(CidrAddress::address)));
             } catch (MalformedException e) {

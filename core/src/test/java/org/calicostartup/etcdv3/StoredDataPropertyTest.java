@@ -1,5 +1,6 @@
 package org.calicostartup.etcdv3;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +49,47 @@ class StoredDataPropertyTest {
         } catch (StartupException e) {
             assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
         }
+    }
+
+    /**
+     * The conflict check reads listed nodes with a streaming parser (V3NodeAddresses); it must accept, refuse and
+     * read exactly what the tree reader does, for any value.
+     */
+    @Property(tries = 3000)
+    void listedNodesAreReadAsTheTreeReaderReadsThem(@ForAll("nodeValues") String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        Optional<org.calicostartup.node.StoredAddresses> tree;
+        try {
+            tree = Optional.of(V3Resources.addresses(V3Resources.parse(bytes, "Node")));
+        } catch (V3Resources.MalformedException e) {
+            tree = Optional.empty();
+        }
+        Optional<org.calicostartup.node.StoredAddresses> streamed;
+        try {
+            streamed = Optional.of(V3NodeAddresses.read(bytes));
+        } catch (V3Resources.MalformedException e) {
+            streamed = Optional.empty();
+        }
+        assertEquals(tree, streamed, value);
+    }
+
+    @Provide
+    Arbitrary<String> nodeValues() {
+        Arbitrary<String> part = Arbitraries.of("\"kind\":\"Node\"", "\"kind\":\"IPPool\"", "\"kind\":7",
+                "\"kind\":{}", "\"kind\":null", "\"spec\":null", "\"spec\":[]", "\"spec\":{}", "\"spec\":\"x\"",
+                "\"spec\":{\"bgp\":null}", "\"spec\":{\"bgp\":[1]}", "\"spec\":{\"bgp\":{}}",
+                "\"spec\":{\"bgp\":{\"ipv4Address\":\"10.0.0.11/24\"}}",
+                "\"spec\":{\"bgp\":{\"ipv4Address\":\"10.0.0.11/24\"},\"bgp\":{\"ipv6Address\":\"fd00::1/64\"}}",
+                "\"spec\":{\"bgp\":{\"ipv4Address\":\"\",\"ipv6Address\":null}}",
+                "\"spec\":{\"bgp\":{\"ipv4Address\":\"fd00::1\"}}", "\"spec\":{\"bgp\":{\"ipv6Address\":[\"x\"]}}",
+                "\"spec\":{\"bgp\":{\"ipv4Address\":\"10.0.0.300\"}}", "\"metadata\":{\"name\":\"n\",\"x\":[{}]}",
+                "\"spec\":{\"orchRefs\":[{\"bgp\":{\"ipv4Address\":7}}],\"bgp\":{\"ipv4Address\":\"10.0.0.12\"}}",
+                "\"status\":{\"spec\":{}}");
+        Arbitrary<String> object = part.list().ofMaxSize(4).map(parts -> "{" + String.join(",", parts) + "}");
+        Arbitrary<String> suffix = Arbitraries.of("", " ", "}", " trailing", ",", "{\"a\":");
+        return Arbitraries.oneOf(values(), Arbitraries.strings().all().ofMaxLength(40),
+                net.jqwik.api.Combinators.combine(object, suffix).as((o, x) -> o + x),
+                object.map(o -> o.substring(0, Math.max(1, o.length() / 2))));
     }
 
     @Provide

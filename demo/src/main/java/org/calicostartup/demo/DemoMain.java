@@ -8,11 +8,6 @@ import picocli.CommandLine;
  */
 public final class DemoMain {
 
-    static {
-        // Read by the agent's logback.xml, so every line carries the pid as calico-node's do.
-        System.setProperty("PID", Long.toString(ProcessHandle.current().pid()));
-    }
-
     private DemoMain() {
     }
 

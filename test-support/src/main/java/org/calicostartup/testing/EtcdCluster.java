@@ -193,8 +193,15 @@ public final class EtcdCluster implements AutoCloseable {
         private boolean tls;
         private String[] serverNames = {"127.0.0.1", "localhost"};
         private boolean perMemberCertificates;
+        private List<String> extraArguments = List.of();
 
         private Builder() {
+        }
+
+        /** More command-line flags for every member, e.g. {@code --auth-token-ttl=1}. */
+        public Builder extraArguments(String... flags) {
+            this.extraArguments = List.of(flags);
+            return this;
         }
 
         /**
@@ -274,7 +281,7 @@ public final class EtcdCluster implements AutoCloseable {
             String initialCluster = String.join(",", list.stream().map(m -> m.name() + "=" + m.peerUri()).toList());
             String token = "calico-startup-" + UUID.randomUUID();
             EtcdCluster cluster = new EtcdCluster(workDir, list, material);
-            list.forEach(m -> m.launch(binary, initialCluster, token));
+            list.forEach(m -> m.launch(binary, initialCluster, token, extraArguments));
             return cluster;
         }
     }

@@ -85,7 +85,7 @@ public final class EtcdMember {
         return container != null ? container.pid() : process.pid();
     }
 
-    synchronized void launch(Path binary, String initialCluster, String clusterToken) {
+    synchronized void launch(Path binary, String initialCluster, String clusterToken, List<String> extra) {
         List<String> args = new ArrayList<>(List.of(binary.toString(),
                 "--name", name,
                 "--data-dir", dataDir.toString(),
@@ -106,6 +106,7 @@ public final class EtcdMember {
                 "--key-file", ownCertificate.map(c -> c[1]).orElse(t.serverKeyFile()).toString(),
                 "--trusted-ca-file", t.caCertFile().toString(),
                 "--client-cert-auth=true")));
+        args.addAll(extra);
         command = List.copyOf(args);
         start();
     }

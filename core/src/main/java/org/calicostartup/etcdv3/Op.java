@@ -1,0 +1,40 @@
+package org.calicostartup.etcdv3;
+
+import java.util.List;
+
+/** One operation of an etcd v3 transaction, turned into etcd's {@code RequestOp} by {@link EtcdV3Connection}. */
+sealed interface Op {
+
+    /** A range read of one key, or of every key under a prefix. */
+    record Get(String key, boolean prefix) implements Op {
+    }
+
+    /** Stores {@code value} under {@code key}. */
+    record Put(String key, byte[] value) implements Op {
+    }
+
+    /** Deletes one key. */
+    record Delete(String key) implements Op {
+    }
+
+    /** A nested transaction: it never fails the outer one, its outcome is reported on its own. */
+    record Txn(List<Cmp> conditions, List<Op> then, List<Op> otherwise) implements Op {
+    }
+
+    static Op get(String key, boolean prefix) {
+        return new Get(key, prefix);
+    }
+
+    static Op put(String key, byte[] value) {
+        return new Put(key, value);
+    }
+
+    static Op delete(String key) {
+        return new Delete(key);
+    }
+
+    /** A nested transaction with no Else branch. */
+    static Op txn(List<Cmp> conditions, List<Op> then) {
+        return new Txn(List.copyOf(conditions), List.copyOf(then), List.of());
+    }
+}
