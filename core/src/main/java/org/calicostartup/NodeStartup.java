@@ -8,9 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import org.calicostartup.autodetect.InterfaceSource;
-import org.calicostartup.autodetect.IpAutodetector;
+import org.calicostartup.autodetect.internal.IpAutodetector;
 import org.calicostartup.autodetect.ReachProbe;
-import org.calicostartup.autodetect.SystemInterfaces;
+import org.calicostartup.autodetect.internal.SystemInterfaces;
 import org.calicostartup.config.DatastoreType;
 import org.calicostartup.config.StartupConfig;
 import org.calicostartup.node.Candidates;
@@ -24,6 +24,7 @@ import org.calicostartup.spi.Deadline;
 import org.calicostartup.spi.IoStats;
 import org.calicostartup.spi.PhaseTimer;
 import org.calicostartup.spi.StartupContext;
+import org.calicostartup.spi.StartupOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,14 +88,17 @@ public final class NodeStartup {
         StartupContext context = new StartupContext(config, mode, candidates, autodetector, ipv6Supported, clock,
                 deadline, stats, timer, profile, () -> refuseForeignLayout(deadline));
         try {
-            // Phase times, I/O and elapsed time belong to the whole run (waiting and files included), so they are
-            // filled in here, once, for every datastore.
-            StartupReport registered = startWaitingIfAsked(store, context);
+            StartupOutcome registered = startWaitingIfAsked(store, context);
             timer.time("files", () -> {
-                writeFiles(registered);
+                writeFiles(name, registered.calicoRelease());
                 return null;
             });
-            StartupReport report = registered.withTotals(timer.phases(), stats.snapshot(), deadline.elapsed());
+            // The report is built once, here, for every datastore: phase times, I/O and elapsed time belong to the
+            // whole run (waiting and files included).
+            StartupReport report = new StartupReport(name, config.datastore().type(), mode, registered.before(),
+                    registered.after(), registered.nodeCreated(), registered.created(), registered.updated(),
+                    registered.conflictCheckRan(), registered.conflicts(), timer.phases(), stats.snapshot(),
+                    registered.retries(), deadline.elapsed(), registered.calicoRelease());
             LOG.info("Startup complete: {}", report.summary());
             LOG.info("Using node name: {}", name);
             return report;
@@ -112,17 +116,17 @@ public final class NodeStartup {
      * The files calico-node's later steps read, written in one place for every datastore, as the reproduced release
      * does: {@code startup.env} (2.6, v3.0) or the nodename file (v3.1 and later).
      */
-    private void writeFiles(StartupReport registered) {
-        CalicoRelease release = CalicoRelease.parse(registered.calicoRelease()).orElseThrow();
+    private void writeFiles(String name, String calicoRelease) {
+        CalicoRelease release = CalicoRelease.parse(calicoRelease).orElseThrow();
         if (ReleaseProfile.of(release).writesStartupEnv()) {
-            StartupEnvFile.write(config.startupEnvFile(), registered.nodeName());
+            StartupEnvFile.write(config.startupEnvFile(), name);
         } else {
-            NodenameFile.write(config.nodenameFile(), registered.nodeName());
+            NodenameFile.write(config.nodenameFile(), name);
         }
     }
 
     /** With WAIT_FOR_DATASTORE=true, an unreachable datastore is retried with bounded backoff until the deadline. */
-    private StartupReport startWaitingIfAsked(Datastore store, StartupContext context) {
+    private StartupOutcome startWaitingIfAsked(Datastore store, StartupContext context) {
         if (!config.waitForDatastore()) {
             LOG.info("Skipping datastore connection test");
             return store.start(context);

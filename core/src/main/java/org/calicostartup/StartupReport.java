@@ -36,18 +36,6 @@ public record StartupReport(String nodeName, DatastoreType datastore, StartupMod
         phases = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(phases));
     }
 
-    /** This report with the number of lost races the datastore retried. */
-    public StartupReport withRetries(int count) {
-        return new StartupReport(nodeName, datastore, mode, before, after, nodeCreated, created, updated,
-                conflictCheckRan, conflicts, phases, io, count, elapsed, calicoRelease);
-    }
-
-    /** This report with the whole startup's phase times, I/O counts and elapsed time. */
-    public StartupReport withTotals(Map<String, Duration> allPhases, IoStats.Counts allIo, Duration total) {
-        return new StartupReport(nodeName, datastore, mode, before, after, nodeCreated, created, updated,
-                conflictCheckRan, conflicts, allPhases, allIo, retries, total, calicoRelease);
-    }
-
     /** A one-line summary for logs. */
     public String summary() {
         StringBuilder times = new StringBuilder();

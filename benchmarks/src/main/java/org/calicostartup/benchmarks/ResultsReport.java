@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -193,7 +192,7 @@ public final class ResultsReport {
                 .append("prediction is shown, it is not a measurement.\n\n");
         TreeSet<Integer> sizes = new TreeSet<>(points.stream().map(Point::clusterSize).toList());
         TreeSet<Integer> rtts = new TreeSet<>(points.stream().map(Point::rttMillis).toList());
-        sizes.addAll(List.of(0, 53, 500, 5000));
+        sizes.addAll(List.of(0, 53, 500, 5000, 10000, 20000));
         md.append("| mode | RTT |");
         sizes.forEach(s -> md.append(' ').append(s).append(" nodes |"));
         md.append("\n|---|---|");

@@ -41,7 +41,7 @@ public class StartupBenchmark {
     @Param({"calico26", "fastV2", "calico3", "fastV3"})
     public String mode;
 
-    @Param({"0", "53", "500", "5000"})
+    @Param({"0", "53", "500", "5000", "10000", "20000"})
     public int clusterSize;
 
     @Param({"0", "50", "217"})

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Where the host's interfaces come from. {@link SystemInterfaces} reads the real ones; tests and agents that know
- * better can supply their own.
+ * Where the host's interfaces come from. The default reads the real ones, in netlink order as Calico does; tests and
+ * agents that know better can supply their own.
  */
 @FunctionalInterface
 public interface InterfaceSource {

@@ -13,14 +13,14 @@ import org.slf4j.LoggerFactory;
  * Datastore variables are looked up as {@code CALICO_<NAME>} first, then {@code <NAME>} (envconfig prefix
  * {@code calico}).
  */
-public final class EnvironmentReader {
+final class EnvironmentReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnvironmentReader.class);
     private static final Set<String> FALSE_WORDS = Set.of("false", "0", "no", "n", "f");
 
     private final Map<String, String> env;
 
-    public EnvironmentReader(Map<String, String> env) {
+    EnvironmentReader(Map<String, String> env) {
         this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
     }
 

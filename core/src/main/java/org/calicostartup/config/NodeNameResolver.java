@@ -33,7 +33,7 @@ public final class NodeNameResolver {
         return new NodeNameResolver(OsHostname::read);
     }
 
-    public NodeName resolve(EnvironmentReader env, Path nodenameFile) {
+    NodeName resolve(EnvironmentReader env, Path nodenameFile) {
         String fromEnv = env.get("NODENAME").map(String::trim).orElse("");
         if (!fromEnv.isEmpty()) {
             LOG.info("Using NODENAME environment for node name {}", fromEnv);
@@ -59,7 +59,7 @@ public final class NodeNameResolver {
      * calico-node 2.6's {@code determineNodeName} (calico_node/startup/startup.go@v2.6.12): {@code NODENAME}, else
      * {@code HOSTNAME}, else the OS host name — exactly as given, no trimming or lower-casing; no nodename file.
      */
-    public NodeName resolveAsGiven(EnvironmentReader env) {
+    NodeName resolveAsGiven(EnvironmentReader env) {
         String fromEnv = env.get("NODENAME", "");
         if (!fromEnv.isEmpty()) {
             return named26(fromEnv, "NODENAME");

@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
-import org.calicostartup.StartupMode;
-import org.calicostartup.StartupReport;
-import org.calicostartup.config.DatastoreType;
+import org.calicostartup.spi.StartupOutcome;
 import org.calicostartup.config.EncapsulationMode;
 import org.calicostartup.config.NodeSettings;
 import org.calicostartup.config.PoolSettings;
@@ -51,7 +49,7 @@ final class Calico3Startup {
         this.name = context.nodeName();
     }
 
-    StartupReport run() {
+    StartupOutcome run() {
         context.profile().refuseUnsupported(config);
         String nodeKey = V3Keys.node(name);
         Optional<Stored> storedNode = get(nodeKey);
@@ -91,9 +89,8 @@ final class Calico3Startup {
         if (get(V3Keys.felixNode(name)).isEmpty()) {
             create(V3Keys.felixNode(name), V3ClusterResources.felixNode(name, context.clock()));
         }
-        return new StartupReport(name, DatastoreType.ETCDV3, StartupMode.CALICO_REFERENCE, before, after,
-                storedNode.isEmpty(), created, updated, checkRuns, List.of(), context.timer().phases(),
-                context.stats().snapshot(), 0, context.deadline().elapsed(), context.profile().recordedVersion());
+        return new StartupOutcome(before, after, storedNode.isEmpty(), created, updated, checkRuns, List.of(), 0,
+                context.profile().recordedVersion());
     }
 
     /**

@@ -1,7 +1,7 @@
 package org.calicostartup.etcdv3;
 
 import org.calicostartup.StartupMode;
-import org.calicostartup.StartupReport;
+import org.calicostartup.spi.StartupOutcome;
 import org.calicostartup.config.DatastoreConfig;
 import org.calicostartup.spi.Datastore;
 import org.calicostartup.spi.StartupContext;
@@ -25,7 +25,7 @@ public final class EtcdV3Datastore implements Datastore {
     }
 
     @Override
-    public StartupReport start(StartupContext context) {
+    public StartupOutcome start(StartupContext context) {
         return context.mode() == StartupMode.FAST
                 ? new FastV3Startup(connection, context).run()
                 : new Calico3Startup(connection, context).run();

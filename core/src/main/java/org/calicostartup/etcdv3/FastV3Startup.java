@@ -8,10 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
-import org.calicostartup.StartupMode;
-import org.calicostartup.StartupReport;
+import org.calicostartup.spi.StartupOutcome;
 import org.calicostartup.config.AddressSetting;
-import org.calicostartup.config.DatastoreType;
 import org.calicostartup.etcdv3.V3Snapshot.Stored;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
@@ -47,7 +45,7 @@ final class FastV3Startup {
         this.name = context.nodeName();
     }
 
-    StartupReport run() {
+    StartupOutcome run() {
         while (true) {
             try {
                 return attempts();
@@ -67,7 +65,7 @@ final class FastV3Startup {
         }
     }
 
-    private StartupReport attempts() {
+    private StartupOutcome attempts() {
         int retries = 0;
         org.calicostartup.internal.Backoff backoff = org.calicostartup.internal.Backoff.jittered(
                 java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(100));
@@ -88,7 +86,7 @@ final class FastV3Startup {
             if (snapshot.clusterInformation().isEmpty()) {
                 context.foreignDataCheck().run();
             }
-            Optional<StartupReport> report = context.timer().time("write", () -> write(write));
+            Optional<StartupOutcome> report = context.timer().time("write", () -> write(write));
             if (report.isPresent()) {
                 return report.get().withRetries(retries);
             }
@@ -237,7 +235,7 @@ final class FastV3Startup {
 
     // ------------------------------------------------------------------------------------------------ write
 
-    private Optional<StartupReport> write(V3Plan.Write plan) {
+    private Optional<StartupOutcome> write(V3Plan.Write plan) {
         long start = System.nanoTime();
         V3Response.Txn response = session.txn("write node " + name, plan.conditions(), plan.operations(), List.of());
         if (!response.succeeded()) {
@@ -262,9 +260,7 @@ final class FastV3Startup {
             LOG.warn("Terminating");
             throw plan.failAfter().get();
         }
-        return Optional.of(new StartupReport(name, DatastoreType.ETCDV3, StartupMode.FAST, plan.before(),
-                plan.after(), plan.nodeCreated(), created, updated, plan.conflictCheckRan(), plan.conflicts(),
-                Map.of(), context.stats().snapshot(), 0, context.deadline().elapsed(),
-                context.profile().recordedVersion()));
+        return Optional.of(new StartupOutcome(plan.before(), plan.after(), plan.nodeCreated(), created, updated,
+                plan.conflictCheckRan(), plan.conflicts(), 0, context.profile().recordedVersion()));
     }
 }

@@ -1,6 +1,6 @@
 package org.calicostartup.spi;
 
-import org.calicostartup.StartupReport;
+
 
 /**
  * A datastore that can register a node: it reads what it needs, decides with the shared rules of
@@ -10,7 +10,7 @@ import org.calicostartup.StartupReport;
 public interface Datastore extends AutoCloseable {
 
     /** Performs the startup; throws {@link org.calicostartup.StartupException} on failure. */
-    StartupReport start(StartupContext context);
+    StartupOutcome start(StartupContext context);
 
     /**
      * Read-only look at the cluster for {@code diagnose}: {@code samples} sequential round trips of a tiny read,

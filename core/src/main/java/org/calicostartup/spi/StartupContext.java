@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import org.calicostartup.StartupMode;
-import org.calicostartup.autodetect.IpAutodetector;
+import org.calicostartup.autodetect.internal.IpAutodetector;
 import org.calicostartup.config.StartupConfig;
 import org.calicostartup.node.Candidates;
 import org.calicostartup.profile.ReleaseProfile;

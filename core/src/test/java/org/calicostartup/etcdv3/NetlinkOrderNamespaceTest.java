@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.calicostartup.autodetect.IpCommandInterfaces;
+import org.calicostartup.autodetect.internal.IpCommandInterfaces;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -18,7 +18,7 @@ import net.jqwik.api.Provide;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupMode;
 import org.calicostartup.autodetect.HostInterface;
-import org.calicostartup.autodetect.IpAutodetector;
+import org.calicostartup.autodetect.internal.IpAutodetector;
 import org.calicostartup.config.NodeNameResolver;
 import org.calicostartup.config.StartupConfig;
 import org.calicostartup.etcdv3.V3Snapshot.Stored;

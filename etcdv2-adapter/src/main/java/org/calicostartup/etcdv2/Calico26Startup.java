@@ -7,10 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
-import org.calicostartup.StartupMode;
-import org.calicostartup.StartupReport;
+import org.calicostartup.spi.StartupOutcome;
 import org.calicostartup.config.EncapsulationMode;
-import org.calicostartup.config.DatastoreType;
 import org.calicostartup.config.PoolSettings;
 import org.calicostartup.config.StartupConfig;
 import org.calicostartup.etcdv2.EtcdV2Client.Request;
@@ -47,7 +45,7 @@ final class Calico26Startup {
         this.name = context.nodeName();
     }
 
-    StartupReport run() {
+    StartupOutcome run() {
         context.profile().refuseUnsupported(config);
         if (config.waitForDatastore()) {
             LOG.info("Checking datastore connection");
@@ -76,10 +74,9 @@ final class Calico26Startup {
         }
         configurePools();
         ensureDefaultConfig();
-        return new StartupReport(name, DatastoreType.ETCDV2, StartupMode.CALICO_REFERENCE, decision.before(),
-                decision.after(), stored.isEmpty(), created, List.of(V2Layout.host(name), V2Layout.bgpHost(name)),
-                decision.checkRuns(), List.of(), context.timer().phases(), context.stats().snapshot(), 0,
-                context.deadline().elapsed(), context.profile().recordedVersion());
+        return new StartupOutcome(decision.before(), decision.after(), stored.isEmpty(), created,
+                List.of(V2Layout.host(name), V2Layout.bgpHost(name)), decision.checkRuns(), List.of(), 0,
+                context.profile().recordedVersion());
     }
 
     /** {@code Nodes().Get}: metadata, else the host directory; then the five BGP keys and orchestrator refs. */

@@ -1,7 +1,7 @@
 package org.calicostartup.etcdv2;
 
 import org.calicostartup.StartupMode;
-import org.calicostartup.StartupReport;
+import org.calicostartup.spi.StartupOutcome;
 import org.calicostartup.config.DatastoreConfig;
 import org.calicostartup.spi.Datastore;
 import org.calicostartup.spi.StartupContext;
@@ -24,7 +24,7 @@ public final class EtcdV2Datastore implements Datastore {
     }
 
     @Override
-    public StartupReport start(StartupContext context) {
+    public StartupOutcome start(StartupContext context) {
         return context.mode() == StartupMode.FAST ? new FastV2Startup(client, context).run()
                 : new Calico26Startup(client, context).run();
     }

@@ -8,9 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
-import org.calicostartup.StartupMode;
-import org.calicostartup.StartupReport;
-import org.calicostartup.config.DatastoreType;
+import org.calicostartup.spi.StartupOutcome;
 import org.calicostartup.config.StartupConfig;
 import org.calicostartup.etcdv2.EtcdV2Client.Request;
 import org.calicostartup.etcdv2.EtcdV2Client.Response;
@@ -68,7 +66,7 @@ final class FastV2Startup {
         this.ourClaim = V2Layout.claimValue(name);
     }
 
-    StartupReport run() {
+    StartupOutcome run() {
         context.profile().refuseUnsupported(config);
         try {
             return attempts();
@@ -81,7 +79,7 @@ final class FastV2Startup {
             // /calico/ipam/v2 and /calico/felix/v1. Try once without the claims: if that works, the credentials
             // are fine and only the claims were refused; if not, the first refusal stands.
             claimsOn = false;
-            StartupReport report;
+            StartupOutcome report;
             try {
                 report = attempts();
             } catch (StartupException again) {
@@ -102,10 +100,10 @@ final class FastV2Startup {
         }
     }
 
-    private StartupReport attempts() {
+    private StartupOutcome attempts() {
         Backoff backoff = Backoff.jittered(Duration.ofMillis(20), Duration.ofMillis(100));
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Optional<StartupReport> report = attempt();
+            Optional<StartupOutcome> report = attempt();
             if (report.isPresent()) {
                 return report.get().withRetries(attempt);
             }
@@ -117,7 +115,7 @@ final class FastV2Startup {
                 + " lost races for its IP claims");
     }
 
-    private Optional<StartupReport> attempt() {
+    private Optional<StartupOutcome> attempt() {
         List<String> claimKeys = new ArrayList<>();
         for (IpFamily family : IpFamily.values()) {
             context.candidates().of(family).address().filter(a -> claimsOn)
@@ -146,10 +144,9 @@ final class FastV2Startup {
         List<String> created = write(r, decision, checked.leases());
         LOG.info("{} node {} with {} in {} ms", exists ? "Updated" : "Created", name, decision.after(),
                 (System.nanoTime() - writeStart) / 1_000_000);
-        return Optional.of(new StartupReport(name, DatastoreType.ETCDV2, StartupMode.FAST, decision.before(),
-                decision.after(), !exists, created, List.of(V2Layout.host(name), V2Layout.bgpHost(name)),
-                decision.checkRuns(), List.of(), Map.of(), context.stats().snapshot(), 0,
-                context.deadline().elapsed(), context.profile().recordedVersion()));
+        return Optional.of(new StartupOutcome(decision.before(), decision.after(), !exists, created,
+                List.of(V2Layout.host(name), V2Layout.bgpHost(name)), decision.checkRuns(), List.of(), 0,
+                context.profile().recordedVersion()));
     }
 
     /**

@@ -1,4 +1,6 @@
-package org.calicostartup.autodetect;
+package org.calicostartup.autodetect.internal;
+
+import org.calicostartup.autodetect.HostInterface;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,7 @@
-package org.calicostartup.autodetect;
+package org.calicostartup.autodetect.internal;
+
+import org.calicostartup.autodetect.HostInterface;
+import org.calicostartup.autodetect.InterfaceSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

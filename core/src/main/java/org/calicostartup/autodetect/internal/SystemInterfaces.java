@@ -1,4 +1,7 @@
-package org.calicostartup.autodetect;
+package org.calicostartup.autodetect.internal;
+
+import org.calicostartup.autodetect.HostInterface;
+import org.calicostartup.autodetect.InterfaceSource;
 
 import java.io.IOException;
 import java.net.InterfaceAddress;

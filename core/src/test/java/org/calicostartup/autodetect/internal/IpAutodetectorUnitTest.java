@@ -1,4 +1,8 @@
-package org.calicostartup.autodetect;
+package org.calicostartup.autodetect.internal;
+
+import org.calicostartup.autodetect.AutodetectionMethod;
+import org.calicostartup.autodetect.HostInterface;
+import org.calicostartup.autodetect.ReachProbe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

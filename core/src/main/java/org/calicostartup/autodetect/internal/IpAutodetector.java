@@ -1,4 +1,9 @@
-package org.calicostartup.autodetect;
+package org.calicostartup.autodetect.internal;
+
+import org.calicostartup.autodetect.AutodetectionMethod;
+import org.calicostartup.autodetect.HostInterface;
+import org.calicostartup.autodetect.InterfaceSource;
+import org.calicostartup.autodetect.ReachProbe;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package org.calicostartup.autodetect;
+package org.calicostartup.autodetect.internal;
 
 import java.util.Objects;
 import org.calicostartup.net.CidrAddress;

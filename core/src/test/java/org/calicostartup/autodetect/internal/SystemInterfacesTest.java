@@ -1,4 +1,7 @@
-package org.calicostartup.autodetect;
+package org.calicostartup.autodetect.internal;
+
+import org.calicostartup.autodetect.AutodetectionMethod;
+import org.calicostartup.autodetect.HostInterface;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
