@@ -95,8 +95,8 @@ public final class NodeStartup {
             });
             // The report is built once, here, for every datastore: phase times, I/O and elapsed time belong to the
             // whole run (waiting and files included).
-            StartupReport report = new StartupReport(name, config.datastore().type(), mode, registered.before(),
-                    registered.after(), registered.nodeCreated(), registered.created(), registered.updated(),
+            StartupReport report = new StartupReport(name, config.datastore().type(), mode,
+                    addresses(registered.before()), addresses(registered.after()), registered.nodeCreated(), registered.created(), registered.updated(),
                     registered.conflictCheckRan(), registered.conflicts(), timer.phases(), stats.snapshot(),
                     registered.retries(), deadline.elapsed(), registered.calicoRelease());
             LOG.info("Startup complete: {}", report.summary());
@@ -110,6 +110,10 @@ public final class NodeStartup {
                 store.close();
             }
         }
+    }
+
+    private static NodeAddresses addresses(org.calicostartup.node.StoredAddresses stored) {
+        return new NodeAddresses(stored.ipv4().map(Object::toString), stored.ipv6().map(Object::toString));
     }
 
     /**

@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.calicostartup.config.DatastoreType;
-import org.calicostartup.node.StoredAddresses;
 import org.calicostartup.spi.IoStats;
 
 /**
  * What one startup did and what it cost.
  *
+ * @param before            the node's addresses as stored before the startup (none for a new node)
+ * @param after             the addresses it has now
  * @param nodeCreated       true when the node did not exist before, false when an existing node was updated
  * @param created           keys of resources created (node, pools, cluster information, Felix configuration, claims)
  * @param updated           keys of existing resources updated
@@ -22,8 +23,8 @@ import org.calicostartup.spi.IoStats;
  * @param retries           how often the conditional write lost a race and was redone from a fresh read
  * @param calicoRelease     the calico-node release whose behaviour was reproduced ({@code v3.22.1})
  */
-public record StartupReport(String nodeName, DatastoreType datastore, StartupMode mode, StoredAddresses before,
-        StoredAddresses after, boolean nodeCreated, List<String> created, List<String> updated,
+public record StartupReport(String nodeName, DatastoreType datastore, StartupMode mode, NodeAddresses before,
+        NodeAddresses after, boolean nodeCreated, List<String> created, List<String> updated,
         boolean conflictCheckRan, List<String> conflicts, Map<String, Duration> phases, IoStats.Counts io,
         int retries, Duration elapsed, String calicoRelease) {
 

@@ -17,7 +17,7 @@ import org.calicostartup.testing.EtcdCluster;
  * {@code /usr/bin/time -v}, against a local etcd (RTT 0) holding N nodes, for etcd v2 and v3, with the JVM
  * options variants to compare (plain, AppCDS archive, C1 only).
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar org.calicostartup.benchmarks.ColdStartMeasure cli/target/calico-startup.jar 1000 7 OUT.md [LAUNCHER]</pre>
+ * <pre>java [-Dbaseline.jar=OLD.jar] -cp benchmarks/target/benchmarks.jar org.calicostartup.benchmarks.ColdStartMeasure cli/target/calico-startup.jar 1000 7 OUT.md [LAUNCHER]</pre>
  *
  * With {@code LAUNCHER} (the {@code bin/calico-startup} of an unpacked {@code bin/dist} tarball), its cold start is
  * measured in the same run: its own jlink runtime and AppCDS archive (recorded by its first run). With
@@ -30,96 +30,106 @@ public final class ColdStartMeasure {
     private static final Pattern WALL = Pattern.compile("Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\): (?:(\\d+):)?(\\d+):([\\d.]+)");
     private static final Pattern RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
 
-    private ColdStartMeasure() {
+    /** What {@code bin/calico-startup} passes to the JVM besides its archive (see the launcher). */
+    static final List<String> LAUNCHER_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-XX:-UsePerfData", "-XX:MaxDirectMemorySize=512m");
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    private final Path jar;
+    private final int runs;
+    private final Path work;
+    private final java.util.Optional<Path> launcher;
+    private final java.util.Optional<Path> baseline;
+    private final StringBuilder md = new StringBuilder();
+    private int next;
+
+    private ColdStartMeasure(Path jar, int runs, Path work, java.util.Optional<Path> launcher,
+            java.util.Optional<Path> baseline) {
+        this.jar = jar;
+        this.runs = runs;
+        this.work = work;
+        this.launcher = launcher;
+        this.baseline = baseline;
     }
 
     public static void main(String[] args) throws Exception {
-        Path jar = Path.of(args[0]).toAbsolutePath();
         int nodes = Integer.parseInt(args[1]);
-        int runs = Integer.parseInt(args[2]);
         Path out = Path.of(args[3]);
-        java.util.Optional<Path> launcher = args.length > 4 ? java.util.Optional.of(Path.of(args[4]).toAbsolutePath())
-                : java.util.Optional.empty();
-        java.util.Optional<Path> baseline = java.util.Optional.ofNullable(System.getProperty("baseline.jar"))
-                .map(b -> Path.of(b).toAbsolutePath());
-        Path work = Files.createTempDirectory("calico-startup-coldstart-");
-        Path archive = work.resolve("calico-startup.jsa");
-        Map<String, List<String>> variants = new LinkedHashMap<>();
-        variants.put("plain JVM", List.of());
-        variants.put("AppCDS archive", List.of("-XX:SharedArchiveFile=" + archive));
-        variants.put("AppCDS + C1 only", List.of("-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1"));
-        StringBuilder md = new StringBuilder("# CLI cold start: process start → node registered → exit\n\n");
-        md.append("`calico-startup run`, first registration of a new node beside ").append(nodes)
-                .append(" nodes, local etcd (RTT 0), median of ").append(runs)
-                .append(" runs each; `/usr/bin/time -v`.\n\n| datastore | JVM | wall time (median) | max RSS (median) |\n")
-                .append("|---|---|---|---|\n");
+        ColdStartMeasure measure = new ColdStartMeasure(Path.of(args[0]).toAbsolutePath(), Integer.parseInt(args[2]),
+                Files.createTempDirectory("calico-startup-coldstart-"), args.length > 4
+                        ? java.util.Optional.of(Path.of(args[4]).toAbsolutePath()) : java.util.Optional.empty(),
+                java.util.Optional.ofNullable(System.getProperty("baseline.jar")).map(b -> Path.of(b)
+                        .toAbsolutePath()));
+        measure.md.append("# CLI cold start: process start → node registered → exit\n\n`calico-startup run`, first ")
+                .append("registration of a new node beside ").append(nodes).append(" nodes, local etcd (RTT 0), ")
+                .append("median of ").append(measure.runs).append(" runs each; `/usr/bin/time -v`.\n\n")
+                .append("| datastore | JVM | wall time (median) | max RSS (median) |\n|---|---|---|---|\n");
         try (EtcdCluster etcd = EtcdCluster.builder().start()) {
             System.setProperty("etcd.endpoints", etcd.member(0).clientUri().toString());
-            int next = 0;
             for (DatastoreType type : DatastoreType.values()) {
                 try (BenchCluster cluster = new BenchCluster(type, nodes, 0)) {
-                    // The archive is written by one run with -XX:ArchiveClassesAtExit (what bin/calico-startup does).
-                    run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                            "-XX:ArchiveClassesAtExit=" + archive, "-jar", jar.toString(), "run"), cluster, type,
-                            next++, work);
-                    Map<String, List<String>> commands = commands(variants, jar, "run");
-                    // What `run` must stay close to: the same JVM starting and printing its configuration.
-                    commands.put("show-config (AppCDS + C1 only)", commands(Map.of("", variants.get(
-                            "AppCDS + C1 only")), jar, "show-config").get(""));
-                    if (baseline.isPresent()) {
-                        Path baselineArchive = work.resolve("baseline-" + type.envValue() + ".jsa");
-                        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-                        run(List.of(java, "-XX:ArchiveClassesAtExit=" + baselineArchive, "-jar",
-                                baseline.get().toString(), "run"), cluster, type, next++, work);
-                        commands.put("baseline jar (AppCDS + C1 only)", List.of(java, "-XX:SharedArchiveFile="
-                                + baselineArchive, "-XX:TieredStopAtLevel=1", "-jar", baseline.get().toString(),
-                                "run"));
-                    }
-                    if (launcher.isPresent()) {
-                        // Its first run records its archive (as a node's first start would, for its datastore); the
-                        // measured runs map it.
-                        Path lib = launcher.get().getParent().resolveSibling("lib");
-                        Files.deleteIfExists(lib.resolve("calico-startup.jsa"));
-                        Files.deleteIfExists(lib.resolve("calico-startup.jsa.home"));
-                        run(List.of(launcher.get().toString(), "run"), cluster, type, next++, work);
-                        commands.put("bin/dist runtime (jlink, AppCDS, C1, SerialGC)",
-                                List.of(launcher.get().toString(), "run"));
-                    }
-                    for (Map.Entry<String, List<String>> variant : commands.entrySet()) {
-                        List<double[]> samples = new ArrayList<>();
-                        for (int i = 0; i < runs; i++) {
-                            samples.add(run(variant.getValue(), cluster, type, next++, work));
-                        }
-                        double wall = median(samples.stream().mapToDouble(s -> s[0]).toArray());
-                        double rss = median(samples.stream().mapToDouble(s -> s[1]).toArray());
-                        md.append(String.format("| %s | %s | %.2f s | %.0f MB |%n", type.envValue(), variant.getKey(),
-                                wall, rss / 1024));
-                        System.out.printf("%s %s: %.2f s, %.0f MB%n", type.envValue(), variant.getKey(), wall,
-                                rss / 1024);
-                    }
+                    measure.measure(type, cluster);
                 }
             }
         }
-        Files.writeString(out, md.toString());
+        Files.writeString(out, measure.md.toString());
     }
 
-    /** The command line of each JVM options variant: this JVM's {@code java}, the options, the agent jar's run. */
-    private static Map<String, List<String>> commands(Map<String, List<String>> variants, Path jar,
-            String subcommand) {
+    /** Every variant on one datastore: archives recorded first, then {@code runs} measured runs of each. */
+    private void measure(DatastoreType type, BenchCluster cluster) throws IOException, InterruptedException {
+        Path archive = work.resolve("calico-startup-" + type.envValue() + ".jsa");
+        // The archive is written by one run with -XX:ArchiveClassesAtExit (what bin/calico-startup does).
+        run(List.of(JAVA, "-XX:ArchiveClassesAtExit=" + archive, "-jar", jar.toString(), "run"), cluster, type);
+        List<String> cds = List.of("-XX:SharedArchiveFile=" + archive);
+        List<String> launcherOptions = new ArrayList<>(cds);
+        launcherOptions.addAll(LAUNCHER_OPTIONS);
         Map<String, List<String>> commands = new LinkedHashMap<>();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
-            List<String> command = new ArrayList<>(List.of(java));
-            command.addAll(variant.getValue());
-            command.addAll(List.of("-jar", jar.toString(), subcommand));
-            commands.put(variant.getKey(), command);
+        commands.put("plain JVM", java(List.of(), jar, "run"));
+        commands.put("AppCDS archive", java(cds, jar, "run"));
+        commands.put("bin/calico-startup (AppCDS, C1, SerialGC, no perf data)", java(launcherOptions, jar, "run"));
+        // What `run` must stay close to: the same JVM and options starting and printing its configuration.
+        commands.put("show-config, same options", java(launcherOptions, jar, "show-config"));
+        if (baseline.isPresent()) {
+            // An agent jar of an earlier commit, with the options its own bin/calico-startup passed (AppCDS, C1).
+            Path baselineArchive = work.resolve("baseline-" + type.envValue() + ".jsa");
+            run(List.of(JAVA, "-XX:ArchiveClassesAtExit=" + baselineArchive, "-jar", baseline.get().toString(),
+                    "run"), cluster, type);
+            commands.put("baseline jar (its AppCDS, C1)", java(List.of("-XX:SharedArchiveFile=" + baselineArchive,
+                    "-XX:TieredStopAtLevel=1"), baseline.get(), "run"));
         }
-        return commands;
+        if (launcher.isPresent()) {
+            // Its first run records its archive (as a node's first start would, for its datastore); the measured
+            // runs map it.
+            Path lib = launcher.get().getParent().resolveSibling("lib");
+            Files.deleteIfExists(lib.resolve("calico-startup.jsa"));
+            Files.deleteIfExists(lib.resolve("calico-startup.jsa.home"));
+            run(List.of(launcher.get().toString(), "run"), cluster, type);
+            commands.put("bin/dist runtime (jlink, AppCDS, C1, SerialGC)", List.of(launcher.get().toString(), "run"));
+        }
+        for (Map.Entry<String, List<String>> variant : commands.entrySet()) {
+            List<double[]> samples = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                samples.add(run(variant.getValue(), cluster, type));
+            }
+            double wall = median(samples.stream().mapToDouble(s -> s[0]).toArray());
+            double rss = median(samples.stream().mapToDouble(s -> s[1]).toArray());
+            md.append(String.format("| %s | %s | %.2f s | %.0f MB |%n", type.envValue(), variant.getKey(), wall,
+                    rss / 1024));
+            System.out.printf("%s %s: %.2f s, %.0f MB%n", type.envValue(), variant.getKey(), wall, rss / 1024);
+        }
+    }
+
+    private static List<String> java(List<String> options, Path jar, String subcommand) {
+        List<String> command = new ArrayList<>(List.of(JAVA));
+        command.addAll(options);
+        command.addAll(List.of("-jar", jar.toString(), subcommand));
+        return command;
     }
 
     /** One process: returns {wall seconds, max RSS kB}. */
-    private static double[] run(List<String> calicoStartup, BenchCluster cluster, DatastoreType type, int index,
-            Path work) throws IOException, InterruptedException {
+    private double[] run(List<String> calicoStartup, BenchCluster cluster, DatastoreType type)
+            throws IOException, InterruptedException {
+        int index = next++;
         List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-v"));
         command.addAll(calicoStartup);
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(work.resolve("out").toFile())

@@ -38,7 +38,6 @@ import org.calicostartup.spi.IoStats;
 final class EtcdV2Client implements AutoCloseable {
 
     static final int MAX_IN_FLIGHT = 16;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EtcdV2Client.class);
 
     private final DatastoreConfig config;
     private final HttpClient http;
@@ -201,7 +200,7 @@ final class EtcdV2Client implements AutoCloseable {
                 HttpResponse<byte[]> response = http.send(build(endpoint, request, timeout),
                         HttpResponse.BodyHandlers.ofByteArray());
                 preferred.set(index);
-                return parse(endpoint, request, response);
+                return V2Answers.parse(config, endpoint, request, response);
             } catch (ConnectException | HttpConnectTimeoutException e) {
                 failures.add(endpoint + ": " + StartupException.causes(e));
             } catch (java.net.http.HttpTimeoutException e) {
@@ -243,51 +242,6 @@ final class EtcdV2Client implements AutoCloseable {
             builder.header("Content-Type", "application/x-www-form-urlencoded");
         }
         return builder.method(request.method(), body).build();
-    }
-
-    private Response parse(URI endpoint, Request request, HttpResponse<byte[]> response) {
-        int status = response.statusCode();
-        if (response.headers().firstValue("X-Etcd-Cluster-Id").isEmpty()
-                && response.headers().firstValue("X-Etcd-Index").isEmpty()) {
-            // etcd's v2 API sets these on every keys answer; anything else is not etcd (or not its v2 API).
-            throw new StartupException(Reason.CONFIGURATION, "The server at " + endpoint + " answered " + request
-                    + " with HTTP " + status + " but is not etcd's v2 API (no X-Etcd-Cluster-Id or X-Etcd-Index "
-                    + "header): check ETCD_ENDPOINTS, and that etcd runs with --enable-v2=true");
-        }
-        JsonNode json;
-        try {
-            V2Json.Read read = V2Json.read(response.body());
-            json = read.json();
-            if (!read.skippedBelow().isEmpty()) {
-                LOG.warn("Ignoring keys nested more than {} levels below {} (answer to {}): calico-startup reads "
-                        + "none of them", V2Json.MAX_DIRECTORY_DEPTH, read.skippedBelow().get(0), request);
-            }
-        } catch (IOException e) {
-            throw new StartupException(Reason.INVALID_STORED_DATA, "etcd at " + endpoint + " answered " + request
-                    + " with HTTP " + status + " and a body that cannot be read (" + e.getMessage() + "); the data "
-                    + "stored below " + request.key() + " is not what etcd's v2 API returns for Calico's keys", e);
-        }
-        if (status == 401 || status == 403 || json.path("errorCode").asInt() == 110) {
-            throw new StartupException(Reason.UNAUTHORIZED, "etcd at " + endpoint + " refused "
-                    + config.credentials().map(c -> "user " + c.username()).orElse("the client (no ETCD_USERNAME)")
-                    + " (unauthorized) for " + request + ": " + json.path("message").asText(json.toString()));
-        }
-        if (status >= 500) {
-            throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "etcd at " + endpoint + " failed " + request
-                    + " with HTTP " + status + ": " + json.path("message").asText() + " "
-                    + json.path("cause").asText());
-        }
-        if (status / 100 != 2 && !json.has("errorCode")) {
-            throw new StartupException(Reason.INTERNAL, "etcd at " + endpoint + " answered " + request + " with HTTP "
-                    + status + ": " + json);
-        }
-        if (status / 100 == 2 && !json.has("action")) {
-            throw new StartupException(Reason.CONFIGURATION, "The server at " + endpoint + " answered " + request
-                    + " with HTTP " + status + " but not as etcd's v2 keys API does (no \"action\"): check "
-                    + "ETCD_ENDPOINTS");
-        }
-        return new Response(status, Optional.ofNullable(json.get("node")), json.path("errorCode").asInt(0),
-                json.path("message").asText(""), response.body().length);
     }
 
     private static int countLeaves(JsonNode node) {
