@@ -3,6 +3,7 @@ package org.calicostartup.etcdv3;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.TxnRequest;
+import io.grpc.ConnectivityState;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,8 @@ import org.calicostartup.spi.IoStats;
  * place, into a {@link StartupException} that names the endpoints and the elapsed time.
  */
 final class EtcdV3Connection implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EtcdV3Connection.class);
 
     static final int MAX_RESPONSE_BYTES = EtcdV3Members.MAX_RESPONSE_BYTES;
 
@@ -98,13 +101,19 @@ final class EtcdV3Connection implements AutoCloseable {
             int unreachableMembers = 0;
             while (true) {
                 EtcdV3Members.Member member = members.current();
+                // A member not connected yet gets its share of the time only: one that accepts connections but never
+                // answers (frozen, overloaded) must not take the whole deadline from the others.
+                boolean connected = member.channel().getState(false) == ConnectivityState.READY;
+                long attempt = members.size() > 1 && !connected
+                        ? Math.min(end - System.nanoTime(), timeout.toNanos() / members.size())
+                        : end - System.nanoTime();
                 try {
                     if (members.needsToken()) {
-                        members.authenticate(member, Duration.ofNanos(end - System.nanoTime()));
+                        members.authenticate(member, Duration.ofNanos(attempt));
                     }
                     T result = request.apply(KVGrpc.newBlockingStub(member.channel())
                             .withCallCredentials(members.credentials())
-                            .withDeadlineAfter(end - System.nanoTime(), TimeUnit.NANOSECONDS));
+                            .withDeadlineAfter(attempt, TimeUnit.NANOSECONDS));
                     stats.progress();
                     return result;
                 } catch (StatusRuntimeException e) {
@@ -115,7 +124,14 @@ final class EtcdV3Connection implements AutoCloseable {
                         reauthenticated = true;
                         continue;
                     }
-                    if (code == Status.Code.DEADLINE_EXCEEDED && left <= 0) {
+                    if (code == Status.Code.DEADLINE_EXCEEDED && left > 0 && !connected
+                            && ++unreachableMembers < members.size()) {
+                        LOG.warn("etcd member {} did not answer {} within {} ms; trying the next one",
+                                member.endpoint(), what, TimeUnit.NANOSECONDS.toMillis(attempt));
+                        members.failover(member);
+                        continue;
+                    }
+                    if (code == Status.Code.DEADLINE_EXCEEDED) {
                         throw Deadline.noAnswer(config.endpointList(), what, timeout, e);
                     }
                     boolean busy = code == Status.Code.UNAVAILABLE && fromEtcd(e);
