@@ -65,6 +65,13 @@ class DistributionTest {
             launcher = dirs.filter(d -> d.getFileName().toString().startsWith("calico-startup-")).findFirst()
                     .orElseThrow().resolve("bin/calico-startup");
         }
+        // The archive is recorded by a `run` only, so that it holds what `run` loads.
+        Result config = execEnvOnly(tmp, Map.of("PATH", "/nonexistent", "ETCD_ENDPOINTS",
+                ETCD.cluster().endpoints(), "NODENAME", "tarball-0", "IP", "10.0.9.9/24"), 120, launcher.toString(),
+                "show-config");
+        assertEquals(0, config.code(), config.output());
+        assertTrue(Files.notExists(launcher.getParent().resolve("../lib/calico-startup.jsa")), "not recorded by "
+                + "show-config");
         for (int i = 1; i <= 2; i++) {
             // Neither PATH nor JAVA_HOME holds a Java; the second run uses the class-data archive the first recorded.
             Map<String, String> env = Map.of("PATH", "/nonexistent", "JAVA_HOME", "/nonexistent",
