@@ -24,7 +24,9 @@ public final class Logging {
     }
 
     private static void consoleTarget(String target) {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (!(LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root)) {
+            return;
+        }
         if (root.getAppender("STDOUT") instanceof ch.qos.logback.core.ConsoleAppender<?> console) {
             console.stop();
             console.setTarget(target);
@@ -40,6 +42,8 @@ public final class Logging {
             case "trace" -> Level.TRACE;
             default -> Level.INFO;
         };
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
+        if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
+            root.setLevel(level);
+        }
     }
 }
