@@ -131,8 +131,15 @@ final class FastV3Startup {
         base.add(get(V3Keys.CLUSTER_INFORMATION, false));
         base.add(get(V3Keys.FELIX_DEFAULT, false));
         base.add(get(V3Keys.felixNode(name), false));
+        // With claims, a claims cover can stand in for most of the node list (V3Cover).
+        boolean coverAware = connection.claimsPermitted() && mayNeedNodeList() && !forceNodeList;
+        if (coverAware) {
+            base.add(get(V3Keys.CLAIMS_COVER, false));
+        }
         List<Op> withNodes = new ArrayList<>(base);
-        withNodes.add(get(V3Keys.NODES, true));
+        withNodes.add(coverAware ? new Op.Txn(List.of(Cmp.version(V3Keys.CLAIMS_COVER, 0)),
+                List.of(get(V3Keys.NODES, true), get(V3Keys.CLAIMS, true)),
+                List.of(Op.newest(V3Keys.NODES, V3Cover.NEWEST))) : get(V3Keys.NODES, true));
 
         long start = System.nanoTime();
         IoStats.Counts before = context.stats().snapshot();
@@ -147,11 +154,13 @@ final class FastV3Startup {
             response = session.txn("read the cluster", skipNodeListWhen(claimKeys), base, withNodes);
         }
         boolean listed = forceNodeList || (mayNeedNodeList() && !response.succeeded());
-        V3Snapshot snapshot = snapshot(response, claimKeys, listed);
+        V3Snapshot snapshot = snapshot(response, claimKeys, listed, coverAware);
         IoStats.Counts cost = context.stats().snapshot().minus(before);
         LOG.info("Read node {}, {} IP pool(s), cluster information and Felix configuration{} in one round trip "
                 + "at revision {}: {} keys, {} bytes, {} ms", name, snapshot.pools().size(),
-                snapshot.nodes().map(n -> " and all " + n.size() + " nodes").orElse(""), snapshot.revision(),
+                snapshot.nodes().map(n -> " and all " + n.size() + " nodes").orElse(snapshot.cover().newestNodes()
+                        .map(n -> " and the " + n.size() + " most recently changed nodes").orElse("")),
+                snapshot.revision(),
                 cost.keysRead(), cost.bytesRead(), (System.nanoTime() - start) / 1_000_000);
         return snapshot;
     }
@@ -205,7 +214,8 @@ final class FastV3Startup {
         return conditions;
     }
 
-    private V3Snapshot snapshot(V3Response.Txn response, List<String> claimKeys, boolean listed) {
+    private V3Snapshot snapshot(V3Response.Txn response, List<String> claimKeys, boolean listed,
+            boolean coverAware) {
         Iterator<V3Response.Range> gets = response.gets().iterator();
         Optional<Stored> ownNode = single(gets.next());
         Map<String, Stored> claims = new LinkedHashMap<>();
@@ -216,9 +226,25 @@ final class FastV3Startup {
         Optional<Stored> info = single(gets.next());
         Optional<Stored> felixDefault = single(gets.next());
         Optional<Stored> felixNode = single(gets.next());
-        Optional<List<Stored>> nodes = listed ? Optional.of(all(gets.next())) : Optional.empty();
-        return new V3Snapshot(response.revision(), ownNode, claims, pools, info, felixDefault,
-                felixNode, nodes);
+        if (!coverAware) {
+            Optional<List<Stored>> nodes = listed ? Optional.of(all(gets.next())) : Optional.empty();
+            return new V3Snapshot(response.revision(), ownNode, claims, pools, info, felixDefault, felixNode, nodes);
+        }
+        Optional<Stored> cover = single(gets.next());
+        Optional<List<Stored>> nodes = Optional.empty();
+        Optional<List<Stored>> allClaims = Optional.empty();
+        Optional<List<Stored>> newest = Optional.empty();
+        if (listed) {
+            V3Response.Txn nested = response.txns().get(0);
+            if (nested.succeeded()) {
+                nodes = Optional.of(all(nested.gets().get(0)));
+                allClaims = Optional.of(all(nested.gets().get(1)));
+            } else {
+                newest = Optional.of(all(nested.gets().get(0)));
+            }
+        }
+        return new V3Snapshot(response.revision(), ownNode, claims, pools, info, felixDefault, felixNode, nodes,
+                new V3Snapshot.Cover(true, cover, allClaims, newest));
     }
 
     private static Optional<Stored> single(V3Response.Range response) {

@@ -5,8 +5,11 @@ import java.util.List;
 /** One operation of an etcd v3 transaction, turned into etcd's {@code RequestOp} by {@link EtcdV3Connection}. */
 sealed interface Op {
 
-    /** A range read of one key, or of every key under a prefix. */
-    record Get(String key, boolean prefix) implements Op {
+    /**
+     * A range read of one key, or of every key under a prefix; with {@code newest} &gt; 0, only that many keys, the
+     * most recently modified first.
+     */
+    record Get(String key, boolean prefix, int newest) implements Op {
     }
 
     /** Stores {@code value} under {@code key}. */
@@ -22,7 +25,12 @@ sealed interface Op {
     }
 
     static Op get(String key, boolean prefix) {
-        return new Get(key, prefix);
+        return new Get(key, prefix, 0);
+    }
+
+    /** The {@code count} most recently modified keys under {@code prefix}, newest first. */
+    static Op newest(String prefix, int count) {
+        return new Get(prefix, true, count);
     }
 
     static Op put(String key, byte[] value) {

@@ -30,8 +30,8 @@ final class V3Claims {
      * held by a node that no longer has that address, or no longer exists, is stale and taken over — with conditions
      * on both the claim and that node, so a node that just took the address back wins the race.
      */
-    Optional<V3Plan> plan(V3Snapshot snapshot, Map<String, ListedNode> listed, StoredAddresses before,
-            StoredAddresses after, List<Cmp> conditions, List<Op> operations,
+    Optional<V3Plan> plan(V3Snapshot snapshot, Optional<V3Cover.View> view, Map<String, ListedNode> listed,
+            StoredAddresses before, StoredAddresses after, List<Cmp> conditions, List<Op> operations,
             List<SharedWrite> shared) {
         for (IpFamily family : IpFamily.values()) {
             Optional<CidrAddress> address = after.of(family);
@@ -61,6 +61,11 @@ final class V3Claims {
                         + holder.orElse("an unreadable value")));
             }
             ListedNode holderNode = holder.map(listed::get).orElse(null);
+            if (holderNode == null && view.orElseThrow().partial()) {
+                // Not changed since the claims cover: its addresses are unknown without the whole list.
+                return Optional.of(new V3Plan.NeedNodeList("the claim " + key + " is held by "
+                        + holder.orElse("an unreadable value") + ", unchanged since the claims cover"));
+            }
             boolean stale = holderNode == null || !holderNode.of(family).equals(Optional.of(address.get().address()));
             if (!stale) {
                 // Only reachable when the conflict check did not run (unchanged address, or it is disabled).
@@ -68,7 +73,7 @@ final class V3Claims {
                         address.get().ip(), holder.get());
                 continue;
             }
-            takeOver(snapshot, key, claim, holder, conditions, operations);
+            takeOver(view.orElseThrow().nodes(), key, claim, holder, conditions, operations);
         }
         release(before, after, operations, shared);
         return Optional.empty();
@@ -78,14 +83,14 @@ final class V3Claims {
      * Takes over a stale claim: on condition that neither the claim nor its holder's node (or its absence) changed
      * since they were read.
      */
-    private void takeOver(V3Snapshot snapshot, String key, Stored claim, Optional<String> holder, List<Cmp> conditions,
-            List<Op> operations) {
+    private void takeOver(List<Stored> nodes, String key, Stored claim, Optional<String> holder,
+            List<Cmp> conditions, List<Op> operations) {
         LOG.info("Taking over the stale claim {} of {}", key, holder.map(h -> "node " + h)
                 .orElse("an unreadable holder"));
         conditions.add(Cmp.modRevision(key, claim.modRevision()));
         if (holder.isPresent()) {
             String holderKey = V3Keys.node(holder.get());
-            long holderRevision = snapshot.nodes().orElseThrow().stream().filter(s -> s.key().equals(holderKey))
+            long holderRevision = nodes.stream().filter(s -> s.key().equals(holderKey))
                     .mapToLong(Stored::modRevision).findFirst().orElse(0);
             conditions.add(holderRevision == 0
                     ? Cmp.version(holderKey, 0) : Cmp.modRevision(holderKey, holderRevision));

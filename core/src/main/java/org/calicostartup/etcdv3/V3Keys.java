@@ -18,6 +18,8 @@ final class V3Keys {
     static final String FELIX_DEFAULT = RESOURCES + "felixconfigurations/default";
     /** Per-IP ownership claims (see {@link org.calicostartup.node.IpClaims}). */
     static final String CLAIMS = org.calicostartup.node.IpClaims.PREFIX;
+    /** The revision at which every node's addresses were claimed by that node (see {@code V3Cover}). */
+    static final String CLAIMS_COVER = "/calico/startup/v1/claims-cover";
 
     private static final Pattern NODE_KEY = Pattern.compile("^/calico/resources/v3/projectcalico[.]org/nodes/([^/]+)$");
 

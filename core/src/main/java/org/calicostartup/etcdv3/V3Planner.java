@@ -71,7 +71,8 @@ final class V3Planner {
         Optional<ObjectNode> stored = own.stored();
         StoredAddresses before = own.before();
         boolean checkRuns = V3NodeDecision.checkRuns(settings, resolution);
-        Map<String, ListedNode> listed = snapshot.nodes().map(V3Planner::listed).orElse(null);
+        Optional<V3Cover.View> view = V3Cover.view(snapshot);
+        Map<String, ListedNode> listed = view.map(v -> listed(v.nodes())).orElse(null);
         StoredAddresses after = resolution.addresses();
         List<Conflict> conflicts = List.of();
         Optional<StartupException> failAfter = Optional.empty();
@@ -97,8 +98,8 @@ final class V3Planner {
                 ? Cmp.modRevision(nodeKey, snapshot.ownNode().get().modRevision())
                 : Cmp.version(nodeKey, 0));
         if (settings.configuresNetworking() && claimsPermitted) {
-            Optional<V3Plan> needsList = new V3Claims(name, ourClaim).plan(snapshot, listed, before, after, conditions,
-                    operations, shared);
+            Optional<V3Plan> needsList = new V3Claims(name, ourClaim).plan(snapshot, view, listed, before, after,
+                    conditions, operations, shared);
             if (needsList.isPresent()) {
                 return needsList.get();
             }
@@ -112,6 +113,9 @@ final class V3Planner {
         operations.add(0, Op.put(nodeKey, V3Resources.bytes(node)));
         if (failAfter.isEmpty()) {
             sharedResources(snapshot, operations, shared);
+            if (settings.configuresNetworking() && claimsPermitted && view.isPresent()) {
+                V3Cover.plan(snapshot, view.get(), name, operations);
+            }
         }
         return new V3Plan.Write(conditions, operations, shared, nodeKey, stored.isEmpty(), before, after,
                 checkRuns, conflicts.stream().map(Conflict::message).toList(), failAfter);

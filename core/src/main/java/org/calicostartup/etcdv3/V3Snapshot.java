@@ -12,7 +12,23 @@ import java.util.Optional;
  */
 record V3Snapshot(long revision, Optional<Stored> ownNode, Map<String, Stored> claims, List<Stored> pools,
         Optional<Stored> clusterInformation, Optional<Stored> felixDefault, Optional<Stored> felixNode,
-        Optional<List<Stored>> nodes) {
+        Optional<List<Stored>> nodes, Cover cover) {
+
+    V3Snapshot(long revision, Optional<Stored> ownNode, Map<String, Stored> claims, List<Stored> pools,
+            Optional<Stored> clusterInformation, Optional<Stored> felixDefault, Optional<Stored> felixNode,
+            Optional<List<Stored>> nodes) {
+        this(revision, ownNode, claims, pools, clusterInformation, felixDefault, felixNode, nodes, Cover.NOT_READ);
+    }
+
+    /**
+     * What the read saw of the claims cover: whether it read the key, the key as stored, every claim (read beside
+     * the full node list when there was no cover), and the most recently changed nodes (read instead of the list
+     * when there was one).
+     */
+    record Cover(boolean read, Optional<Stored> key, Optional<List<Stored>> allClaims,
+            Optional<List<Stored>> newestNodes) {
+        static final Cover NOT_READ = new Cover(false, Optional.empty(), Optional.empty(), Optional.empty());
+    }
 
     /** A key as read. {@code modRevision} 0 with an empty value means the key did not exist. */
     record Stored(String key, byte[] value, long modRevision) {

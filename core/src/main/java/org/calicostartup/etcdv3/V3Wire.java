@@ -55,7 +55,12 @@ final class V3Wire {
     private static RequestOp request(Op op) {
         RequestOp.Builder request = RequestOp.newBuilder();
         if (op instanceof Op.Get get) {
-            request.setRequestRange(range(get.key(), get.prefix(), false));
+            RangeRequest.Builder range = range(get.key(), get.prefix(), false).toBuilder();
+            if (get.newest() > 0) {
+                range.setSortTarget(RangeRequest.SortTarget.MOD).setSortOrder(RangeRequest.SortOrder.DESCEND)
+                        .setLimit(get.newest());
+            }
+            request.setRequestRange(range);
         } else if (op instanceof Op.Put put) {
             request.setRequestPut(PutRequest.newBuilder().setKey(bytes(put.key()))
                     .setValue(ByteString.copyFrom(put.value())));

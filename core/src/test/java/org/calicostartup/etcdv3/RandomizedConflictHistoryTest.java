@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.calicostartup.StartupException;
 import org.calicostartup.testing.EtcdCluster;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,19 +38,34 @@ class RandomizedConflictHistoryTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void noCalicoStartupNodeSharesAnAddressOrMissesAClaimLessOne() throws Exception {
+    /**
+     * Once with the full node list on every first registration or address change (no claims cover: the cluster is
+     * below its minimum size), once with a claims cover created by the first startup and advanced by the others, so
+     * that most startups read only the nodes changed since it (V3Cover).
+     */
+    @ParameterizedTest(name = "claims cover from {0} nodes")
+    @ValueSource(ints = {1000, 0})
+    void noCalicoStartupNodeSharesAnAddressOrMissesAClaimLessOne(int coverMinNodes) throws Exception {
         long seed = Long.getLong("history.seed", System.nanoTime());
+        String before = System.setProperty(V3Cover.MIN_NODES_PROPERTY, Integer.toString(coverMinNodes));
         try (EtcdCluster cluster = EtcdCluster.single(); EtcdV3Fixture etcd = new EtcdV3Fixture(cluster, tmp)) {
             ConflictHistory history = run(etcd, new Random(seed), CI);
+            assertEquals(coverMinNodes == 0, etcd.get(V3Keys.CLAIMS_COVER).isPresent(),
+                    "a claims cover exists exactly when one may be created: " + etcd.get(V3Keys.CLAIMS_COVER));
             List<String> violations = history.violations();
-            System.out.printf("seed %d: %d registrations, %d claim-less writes, %d violations%n", seed,
+            System.out.printf("cover from %d nodes, seed %d: %d registrations, %d claim-less writes, %d violations%n", coverMinNodes, seed,
                     history.registrations(), history.claimLessWrites(), violations.size());
             assertEquals(List.of(), violations, "seed " + seed);
             assertTrue(history.registrations() >= CI.agents()
                     && history.claimLessWrites() == CI.writers() * CI.writesPerWriter(),
                     "the run did something: " + history.registrations() + " registrations, "
                             + history.claimLessWrites() + " claim-less writes (seed " + seed + ")");
+        } finally {
+            if (before == null) {
+                System.clearProperty(V3Cover.MIN_NODES_PROPERTY);
+            } else {
+                System.setProperty(V3Cover.MIN_NODES_PROPERTY, before);
+            }
         }
     }
 
@@ -59,6 +75,9 @@ class RandomizedConflictHistoryTest {
         ExecutorService pool = Executors.newFixedThreadPool(size.agents() + size.writers() + 1);
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger conflicts = new AtomicInteger();
+        // One registration first, alone: where a claims cover may be created, it is created here, so that the
+        // concurrent part runs with one (it is never removed, only advanced).
+        startOnce(etcd, history, "agent-0", address(random, size), conflicts);
         List<Future<?>> work = new ArrayList<>();
         try {
             for (int a = 0; a < size.agents(); a++) {
@@ -77,7 +96,7 @@ class RandomizedConflictHistoryTest {
                 work.add(pool.submit(() -> {
                     for (int i = 0; i < size.writesPerWriter(); i++) {
                         writeOnce(etcd, history, node, own, size);
-                        Thread.sleep(own.nextInt(30));
+                        Thread.sleep(20 + own.nextInt(100));
                     }
                     return null;
                 }));
@@ -103,7 +122,7 @@ class RandomizedConflictHistoryTest {
         } finally {
             pool.shutdownNow();
         }
-        if (conflicts.get() + history.registrations() != size.agents() * size.startupsPerAgent()) {
+        if (conflicts.get() + history.registrations() != size.agents() * size.startupsPerAgent() + 1) {
             throw new IllegalStateException("not every startup ran: " + history.registrations() + " registered, "
                     + conflicts.get() + " refused");
         }
@@ -125,7 +144,7 @@ class RandomizedConflictHistoryTest {
             return;
         }
         // Only this thread writes this node, so its current mod revision is the registration's write.
-        history.registered(node, address, started, etcd.modRevision(V3Keys.node(node)));
+        history.registered(node, address + "/24", started, etcd.modRevision(V3Keys.node(node)));
     }
 
     private static void writeOnce(EtcdV3Fixture etcd, ConflictHistory history, String node, Random random,

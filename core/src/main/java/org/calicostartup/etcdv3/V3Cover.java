@@ -1,0 +1,175 @@
+package org.calicostartup.etcdv3;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.calicostartup.etcdv3.V3Resources.MalformedException;
+import org.calicostartup.etcdv3.V3Snapshot.Stored;
+import org.calicostartup.net.IpFamily;
+import org.calicostartup.node.StoredAddresses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The claims cover: a key holding a revision R at which every node's addresses were claimed by that node. A node
+ * unchanged since R cannot hold an address without that address's claim naming it (a claim is only removed by its
+ * holder's own write, which changes the node, or taken over when the holder's node no longer has the address — a
+ * condition in the same transaction). So when a cover exists, the conflict check needs only this host's candidate
+ * claims (always read) and the nodes changed since R: the first read asks for the {@link #NEWEST} most recently
+ * changed nodes instead of all of them, and if the oldest of those changed at or before R, every node changed since
+ * R is among them. Otherwise — no cover, a cover that cannot be read, more changes than that, a candidate claim held
+ * by a node outside them — the startup reads every node, as Calico does.
+ *
+ * <p>A startup that read every node and every claim creates the cover (back-filling a few missing claims of nodes
+ * written without claims, as calico-node writes them) once the cluster has {@link #minNodes()} nodes; a startup that
+ * read the changed nodes advances it to its read revision after checking, in its write, that their claims name them.
+ */
+final class V3Cover {
+
+    private static final Logger LOG = LoggerFactory.getLogger(V3Cover.class);
+
+    /** Nodes changed since the cover that the first read fetches: ~1 KB each. */
+    static final int NEWEST = 32;
+    /** Claims back-filled by one write (each is a nested transaction; etcd allows 128 operations per level). */
+    static final int BACKFILL = 40;
+    /** The system property that sets {@link #minNodes()}. */
+    static final String MIN_NODES_PROPERTY = "calico.startup.claimsCoverMinNodes";
+
+    private V3Cover() {
+    }
+
+    /** Below this many nodes the full list is cheap and no cover is created (default 1,000). */
+    static int minNodes() {
+        return Integer.getInteger(MIN_NODES_PROPERTY, 1000);
+    }
+
+    /** The nodes the conflict check can rely on, and whether they are all nodes or the ones changed since R. */
+    record View(List<Stored> nodes, boolean partial, long coverRevision) {
+    }
+
+    /** The view the snapshot allows: every node, the nodes changed since a valid cover, or none (read them). */
+    static Optional<View> view(V3Snapshot snapshot) {
+        if (snapshot.nodes().isPresent()) {
+            return Optional.of(new View(snapshot.nodes().get(), false, 0));
+        }
+        Optional<List<Stored>> newest = snapshot.cover().newestNodes();
+        if (newest.isEmpty()) {
+            return Optional.empty();
+        }
+        long revision = revision(snapshot.cover().key(), snapshot.revision());
+        if (revision == 0) {
+            return Optional.empty();
+        }
+        List<Stored> changed = newest.get().stream().filter(s -> s.modRevision() > revision).toList();
+        if (changed.size() == newest.get().size() && changed.size() >= NEWEST) {
+            LOG.info("At least {} nodes changed since the claims cover (revision {}): reading all nodes", NEWEST,
+                    revision);
+            return Optional.empty();
+        }
+        return Optional.of(new View(changed, true, revision));
+    }
+
+    /** The cover's revision if it can be trusted at a read at {@code readRevision}, else 0. */
+    static long revision(Optional<Stored> cover, long readRevision) {
+        if (cover.isEmpty()) {
+            return 0;
+        }
+        try {
+            JsonNode json = V3Resources.JSON.readTree(new String(cover.get().value(), StandardCharsets.UTF_8));
+            JsonNode revision = json == null ? null : json.get("revision");
+            if (revision != null && revision.canConvertToLong() && revision.isIntegralNumber()
+                    && revision.asLong() > 0 && revision.asLong() <= readRevision) {
+                return revision.asLong();
+            }
+        } catch (java.io.IOException e) {
+            // falls through: unreadable
+        }
+        LOG.warn("Ignoring the unreadable claims cover {} ({}): reading all nodes", cover.get().key(),
+                new String(cover.get().value(), StandardCharsets.UTF_8));
+        return 0;
+    }
+
+    /**
+     * Adds to the write, after everything else, the nested transactions that create or advance the cover: claims
+     * back-filled for nodes that lack them, then the cover itself, on condition that it is as read and that the
+     * claims of the nodes it newly vouches for name them. Nothing when there is nothing to do or it cannot be done.
+     */
+    static void plan(V3Snapshot snapshot, View view, String ownName, List<Op> operations) {
+        Optional<Stored> cover = snapshot.cover().key();
+        boolean create = !view.partial() && cover.isEmpty() && snapshot.cover().allClaims().isPresent()
+                && view.nodes().size() >= minNodes();
+        if (!create && !view.partial()) {
+            return;
+        }
+        Map<String, String> holders = new HashMap<>();
+        snapshot.cover().allClaims().ifPresent(claims -> claims.forEach(c -> holders.put(c.key(),
+                V3Resources.claimHolder(c.value()).orElse(""))));
+        List<Op> backfill = new ArrayList<>();
+        List<Cmp> vouched = new ArrayList<>();
+        for (Stored node : view.nodes()) {
+            Optional<String> name = V3Keys.nodeName(node.key());
+            if (name.isEmpty() || name.get().equals(ownName)) {
+                continue;
+            }
+            StoredAddresses addresses;
+            try {
+                addresses = V3NodeAddresses.read(node.value());
+            } catch (MalformedException e) {
+                return; // its addresses are unknown: nothing can vouch for it
+            }
+            for (IpFamily family : IpFamily.values()) {
+                if (addresses.of(family).isEmpty()) {
+                    continue;
+                }
+                String key = V3Keys.claim(addresses.of(family).get());
+                byte[] claim = V3Resources.claim(name.get());
+                if (create && name.get().equals(holders.get(key))) {
+                    continue; // read in this snapshot, naming its node
+                }
+                if (create && holders.containsKey(key)) {
+                    return; // claimed by another node: two nodes with one address, nothing to vouch for
+                }
+                backfill.add(new Op.Txn(List.of(Cmp.version(key, 0), Cmp.modRevision(node.key(),
+                        node.modRevision())), List.of(Op.put(key, claim)), List.of()));
+                vouched.add(Cmp.value(key, claim));
+            }
+        }
+        // etcd refuses a transaction that writes one key twice: a claim this write already takes or releases, or
+        // one address held by two of the nodes, means there is nothing to vouch for anyway.
+        java.util.Set<String> written = new java.util.HashSet<>();
+        operations.forEach(op -> keysWritten(op, written));
+        for (Op op : backfill) {
+            if (!written.add(((Op.Put) ((Op.Txn) op).then().get(0)).key())) {
+                return;
+            }
+        }
+        if (backfill.size() > BACKFILL + (create ? 0 : 2 * NEWEST)) {
+            LOG.info("{} node addresses are not claimed yet; claiming {} of them (the claims cover is created when "
+                    + "all are)", backfill.size(), BACKFILL);
+            operations.addAll(backfill.subList(0, BACKFILL));
+            return;
+        }
+        operations.addAll(backfill);
+        List<Cmp> conditions = new ArrayList<>();
+        conditions.add(cover.map(c -> Cmp.modRevision(c.key(), c.modRevision()))
+                .orElse(Cmp.version(V3Keys.CLAIMS_COVER, 0)));
+        conditions.addAll(vouched);
+        operations.add(new Op.Txn(conditions, List.of(Op.put(V3Keys.CLAIMS_COVER,
+                ("{\"revision\":" + snapshot.revision() + "}").getBytes(StandardCharsets.UTF_8))), List.of()));
+    }
+
+    private static void keysWritten(Op op, java.util.Set<String> keys) {
+        if (op instanceof Op.Put put) {
+            keys.add(put.key());
+        } else if (op instanceof Op.Delete delete) {
+            keys.add(delete.key());
+        } else if (op instanceof Op.Txn txn) {
+            txn.then().forEach(o -> keysWritten(o, keys));
+            txn.otherwise().forEach(o -> keysWritten(o, keys));
+        }
+    }
+}

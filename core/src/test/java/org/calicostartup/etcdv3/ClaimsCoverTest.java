@@ -1,0 +1,85 @@
+package org.calicostartup.etcdv3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.calicostartup.StartupException;
+import org.calicostartup.StartupReport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The claims cover (V3Cover) on a real etcd: created by a startup that read every node and claim, it lets a first
+ * registration read only the nodes changed since it — and still catch a node written without claims after it.
+ */
+class ClaimsCoverTest extends SharedEtcdV3Test {
+
+    @BeforeEach
+    void coverFromAnySize() {
+        System.setProperty(V3Cover.MIN_NODES_PROPERTY, "0");
+    }
+
+    @AfterEach
+    void defaultSize() {
+        System.clearProperty(V3Cover.MIN_NODES_PROPERTY);
+    }
+
+    @Test
+    void aFirstRegistrationReadsOnlyTheNodesChangedSinceTheCover() {
+        etcd.seedNodes(200, 400);
+        StartupReport first = etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"),
+                EtcdV3Fixture.host("10.0.0.11/24"));
+        assertTrue(first.io().keysRead() >= 200, first.summary());
+        // The 200 seeded nodes had no claims: the first startup back-filled 40 of them, so no cover yet.
+        assertTrue(etcd.get(V3Keys.CLAIMS_COVER).isEmpty());
+        for (int i = 0; i < 5 && etcd.get(V3Keys.CLAIMS_COVER).isEmpty(); i++) {
+            etcd.start(etcd.env("node-b" + i, "IP", "10.0.1." + (i + 1) + "/24"),
+                    EtcdV3Fixture.host("10.0.1." + (i + 1) + "/24"));
+        }
+        assertTrue(etcd.get(V3Keys.CLAIMS_COVER).isPresent(), "created once every node was claimed");
+
+        StartupReport next = etcd.start(etcd.env("node-c", "IP", "10.0.0.13/24"),
+                EtcdV3Fixture.host("10.0.0.13/24"));
+        assertEquals(2, next.io().roundTrips(), next.summary());
+        assertTrue(next.io().keysRead() <= V3Cover.NEWEST + 8 && next.io().bytesRead() < 64 * 1024,
+                "the nodes changed since the cover, not the 200: " + next.summary());
+    }
+
+    @Test
+    void aNodeWrittenWithoutClaimsAfterTheCoverIsStillAConflict() {
+        etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
+        assertTrue(etcd.get(V3Keys.CLAIMS_COVER).isPresent(), "created by the first startup of an empty cluster");
+        etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
+
+        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-b", "IP",
+                "10.0.0.42/24"), EtcdV3Fixture.host("10.0.0.42/24")));
+        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("calico-node-x"), e.getMessage());
+        assertTrue(etcd.get(V3Keys.node("node-b")).isEmpty());
+    }
+
+    @Test
+    void aNodeUnchangedSinceTheCoverIsFoundThroughItsClaim() {
+        etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
+        for (int i = 0; i < V3Cover.NEWEST + 3; i++) {
+            etcd.start(etcd.env("node-f" + i, "IP", "10.0.2." + (i + 1) + "/24"),
+                    EtcdV3Fixture.host("10.0.2." + (i + 1) + "/24"));
+        }
+        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-z", "IP",
+                "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24")));
+        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("node-a"), e.getMessage());
+    }
+
+    @Test
+    void anUnreadableCoverMeansReadingEveryNode() {
+        etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
+        etcd.put(V3Keys.CLAIMS_COVER, "{\"revision\":\"soon\"}");
+        etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
+        StartupReport report = etcd.start(etcd.env("node-b", "IP", "10.0.0.43/24"),
+                EtcdV3Fixture.host("10.0.0.43/24"));
+        assertEquals(3, report.io().roundTrips(), "the read, every node, the write: " + report.summary());
+    }
+}
