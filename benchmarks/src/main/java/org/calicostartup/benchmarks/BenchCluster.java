@@ -44,13 +44,18 @@ final class BenchCluster implements AutoCloseable {
     private final Path work;
 
     BenchCluster(DatastoreType type, int nodes, int rttMillis) throws Exception {
+        this(type, nodes, rttMillis, false);
+    }
+
+    /** @param claims seed the etcd v3 nodes with their IP claims, as a cluster registered by calico-startup has */
+    BenchCluster(DatastoreType type, int nodes, int rttMillis, boolean claims) throws Exception {
         String external = System.getProperty("etcd.endpoints", "");
         this.owned = external.isEmpty() ? Optional.of(EtcdCluster.builder().start()) : Optional.empty();
         this.etcd = owned.map(c -> c.member(0).clientUri()).orElse(URI.create(external.split(",")[0]));
         this.work = Files.createTempDirectory("calico-startup-bench-");
         clear();
         if (type == DatastoreType.ETCDV3) {
-            seedV3(nodes);
+            seedV3(nodes, claims);
         } else {
             seedV2(nodes);
         }
@@ -135,7 +140,7 @@ final class BenchCluster implements AutoCloseable {
         };
     }
 
-    private void seedV3(int nodes) throws Exception {
+    private void seedV3(int nodes, boolean claims) throws Exception {
         try (Client client = Client.builder().endpoints(etcd).maxInboundMessageSize(256 << 20).build()) {
             KV kv = client.getKVClient();
             List<CompletableFuture<?>> inFlight = new ArrayList<>();
@@ -143,6 +148,10 @@ final class BenchCluster implements AutoCloseable {
                 String name = "node-" + i;
                 inFlight.add(kv.put(bytes("/calico/resources/v3/projectcalico.org/nodes/" + name),
                         bytes(calicoNode(name, seedAddress(i) + "/12"))));
+                if (claims) {
+                    inFlight.add(kv.put(bytes("/calico/startup/v1/ipclaims/ipv4/" + seedAddress(i)),
+                            bytes("{\"node\":\"" + name + "\"}")));
+                }
                 if (inFlight.size() == 256) {
                     await(inFlight);
                 }

@@ -55,6 +55,20 @@ public class FleetRestartBenchmark {
     @Param({"50"})
     public int rttMillis;
 
+    /**
+     * {@code same}: every agent restarts with the address it has. {@code changed}: every restart brings a new one
+     * (a fleet reboot with rotated addresses), on a cluster whose nodes hold their claims; this is what the claims
+     * cover is for.
+     */
+    @Param({"same"})
+    public String addresses;
+
+    /** {@code on}: a claims cover may be created (clusters of 1,000 nodes and more); {@code off}: never. */
+    @Param({"on"})
+    public String cover;
+
+    private int restarts;
+
     private BenchCluster cluster;
     private DatastoreType type;
     private final List<Datastore> datastores = new ArrayList<>();
@@ -63,7 +77,10 @@ public class FleetRestartBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         type = BenchCluster.datastoreType(mode);
-        cluster = new BenchCluster(type, clusterSize, rttMillis);
+        if (cover.equals("off")) {
+            System.setProperty("calico.startup.claimsCoverMinNodes", Integer.toString(Integer.MAX_VALUE));
+        }
+        cluster = new BenchCluster(type, clusterSize, rttMillis, addresses.equals("changed"));
         pool = Executors.newFixedThreadPool(agents);
         for (int i = 0; i < agents; i++) {
             datastores.add(cluster.openDatastore(type));
@@ -98,13 +115,14 @@ public class FleetRestartBenchmark {
 
     @Benchmark
     public int restartAll(Fleet fleet) throws Exception {
+        int round = addresses.equals("changed") ? ++restarts : 0;
         CountDownLatch go = new CountDownLatch(1);
         List<Future<StartupReport>> futures = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
             int agent = i;
             futures.add(pool.submit(() -> {
                 go.await();
-                return start(agent);
+                return start(agent, round);
             }));
         }
         go.countDown();
@@ -121,11 +139,11 @@ public class FleetRestartBenchmark {
         return times.size();
     }
 
-    private StartupReport start(int agent) {
+    private StartupReport start(int agent, int round) {
         String name = "agent-" + agent;
         StartupConfig config = StartupConfig.fromEnvironment(cluster.env(type, name), new NodeNameResolver(() -> name));
         return NodeStartup.builder(config).mode(BenchCluster.startupMode(mode)).datastore(datastores.get(agent))
-                .interfaces(BenchCluster.host(BenchCluster.address(agent))).build().run();
+                .interfaces(BenchCluster.host(BenchCluster.address(agent + round * agents))).build().run();
     }
 
     @TearDown(Level.Trial)
