@@ -7,10 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.calicostartup.etcdv3.V3Resources.MalformedException;
 import org.calicostartup.etcdv3.V3Snapshot.Stored;
 import org.calicostartup.net.IpFamily;
-import org.calicostartup.node.StoredAddresses;
+import org.calicostartup.net.CidrAddress;
+import org.calicostartup.node.ConflictCheck.ListedNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +98,8 @@ final class V3Cover {
      * back-filled for nodes that lack them, then the cover itself, on condition that it is as read and that the
      * claims of the nodes it newly vouches for name them. Nothing when there is nothing to do or it cannot be done.
      */
-    static void plan(V3Snapshot snapshot, View view, String ownName, List<Op> operations) {
+    static void plan(V3Snapshot snapshot, View view, Map<String, ListedNode> listed, String ownName,
+            List<Op> operations) {
         Optional<Stored> cover = snapshot.cover().key();
         boolean create = !view.partial() && cover.isEmpty() && snapshot.cover().allClaims().isPresent()
                 && view.nodes().size() >= minNodes();
@@ -115,17 +116,15 @@ final class V3Cover {
             if (name.isEmpty() || name.get().equals(ownName)) {
                 continue;
             }
-            StoredAddresses addresses;
-            try {
-                addresses = V3NodeAddresses.read(node.value());
-            } catch (MalformedException e) {
-                return; // its addresses are unknown: nothing can vouch for it
+            ListedNode addresses = listed.get(name.get());
+            if (addresses == null) {
+                return; // unreadable, so its addresses are unknown: nothing can vouch for it
             }
             for (IpFamily family : IpFamily.values()) {
                 if (addresses.of(family).isEmpty()) {
                     continue;
                 }
-                String key = V3Keys.claim(addresses.of(family).get());
+                String key = V3Keys.claim(CidrAddress.host(addresses.of(family).get()));
                 byte[] claim = V3Resources.claim(name.get());
                 if (create && name.get().equals(holders.get(key))) {
                     continue; // read in this snapshot, naming its node
@@ -136,6 +135,9 @@ final class V3Cover {
                 backfill.add(new Op.Txn(List.of(Cmp.version(key, 0), Cmp.modRevision(node.key(),
                         node.modRevision())), List.of(Op.put(key, claim)), List.of()));
                 vouched.add(Cmp.value(key, claim));
+            }
+            if (create && backfill.size() > BACKFILL) {
+                break; // too many unclaimed to create the cover now: these are enough to make progress
             }
         }
         // etcd refuses a transaction that writes one key twice: a claim this write already takes or releases, or
