@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.calicostartup.etcdv3.V3Snapshot.Stored;
 import org.calicostartup.net.IpFamily;
 import org.calicostartup.net.CidrAddress;
@@ -47,14 +49,14 @@ final class V3Cover {
         return Integer.getInteger(MIN_NODES_PROPERTY, 1000);
     }
 
-    /** The nodes the conflict check can rely on, and whether they are all nodes or the ones changed since R. */
-    record View(List<Stored> nodes, boolean partial, long coverRevision) {
+    /** The nodes the conflict check can rely on: all of them, or ({@code partial}) the ones changed since R. */
+    record View(List<Stored> nodes, boolean partial) {
     }
 
     /** The view the snapshot allows: every node, the nodes changed since a valid cover, or none (read them). */
     static Optional<View> view(V3Snapshot snapshot) {
         if (snapshot.nodes().isPresent()) {
-            return Optional.of(new View(snapshot.nodes().get(), false, 0));
+            return Optional.of(new View(snapshot.nodes().get(), false));
         }
         Optional<List<Stored>> newest = snapshot.cover().newestNodes();
         if (newest.isEmpty()) {
@@ -70,7 +72,7 @@ final class V3Cover {
                     revision);
             return Optional.empty();
         }
-        return Optional.of(new View(changed, true, revision));
+        return Optional.of(new View(changed, true));
     }
 
     /** The cover's revision if it can be trusted at a read at {@code readRevision}, else 0. */
@@ -142,7 +144,7 @@ final class V3Cover {
         }
         // etcd refuses a transaction that writes one key twice: a claim this write already takes or releases, or
         // one address held by two of the nodes, means there is nothing to vouch for anyway.
-        java.util.Set<String> written = new java.util.HashSet<>();
+        Set<String> written = new HashSet<>();
         operations.forEach(op -> keysWritten(op, written));
         for (Op op : backfill) {
             if (!written.add(((Op.Put) ((Op.Txn) op).then().get(0)).key())) {
@@ -164,7 +166,7 @@ final class V3Cover {
                 ("{\"revision\":" + snapshot.revision() + "}").getBytes(StandardCharsets.UTF_8))), List.of()));
     }
 
-    private static void keysWritten(Op op, java.util.Set<String> keys) {
+    private static void keysWritten(Op op, Set<String> keys) {
         if (op instanceof Op.Put put) {
             keys.add(put.key());
         } else if (op instanceof Op.Delete delete) {
