@@ -9,7 +9,7 @@ sealed interface Op {
      * A range read of one key, or of every key under a prefix; with {@code newest} &gt; 0, only that many keys, the
      * most recently modified first.
      */
-    record Get(String key, boolean prefix, int newest) implements Op {
+    record Get(String key, boolean prefix, int newest, long minModRevision, int limit) implements Op {
     }
 
     /** Stores {@code value} under {@code key}. */
@@ -25,12 +25,17 @@ sealed interface Op {
     }
 
     static Op get(String key, boolean prefix) {
-        return new Get(key, prefix, 0);
+        return new Get(key, prefix, 0, 0, 0);
     }
 
     /** The {@code count} most recently modified keys under {@code prefix}, newest first. */
     static Op newest(String prefix, int count) {
-        return new Get(prefix, true, count);
+        return new Get(prefix, true, count, 0, 0);
+    }
+
+    /** The keys under {@code prefix} modified after {@code revision}, at most {@code limit}. */
+    static Op changedSince(String prefix, long revision, int limit) {
+        return new Get(prefix, true, 0, revision + 1, limit);
     }
 
     static Op put(String key, byte[] value) {

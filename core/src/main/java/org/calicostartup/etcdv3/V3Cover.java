@@ -36,6 +36,8 @@ final class V3Cover {
 
     /** Nodes changed since the cover that the first read fetches: ~1 KB each. */
     static final int NEWEST = 32;
+    /** Nodes changed since the cover read when more than {@link #NEWEST} changed; more → every node is read. */
+    static final int CHANGED_MAX = 1000;
     /** Claims back-filled by one write (each is a nested transaction; etcd allows 128 operations per level). */
     static final int BACKFILL = 40;
     /** The system property that sets {@link #minNodes()}. */
@@ -66,13 +68,34 @@ final class V3Cover {
         if (revision == 0) {
             return Optional.empty();
         }
+        long since = snapshot.cover().changedSince();
+        if (since > 0) {
+            // Every node modified after `since` (one revision past the cover seen by the earlier read): complete
+            // unless cut at the limit, or the cover now is older than that one.
+            boolean complete = newest.get().size() <= CHANGED_MAX && revision + 1 >= since;
+            return complete ? Optional.of(new View(newest.get().stream().filter(s -> s.modRevision() > revision)
+                    .toList(), true)) : Optional.empty();
+        }
         List<Stored> changed = newest.get().stream().filter(s -> s.modRevision() > revision).toList();
         if (changed.size() == newest.get().size() && changed.size() >= NEWEST) {
-            LOG.info("At least {} nodes changed since the claims cover (revision {}): reading all nodes", NEWEST,
-                    revision);
+            LOG.debug("At least {} nodes changed since the claims cover (revision {})", NEWEST, revision);
             return Optional.empty();
         }
         return Optional.of(new View(changed, true));
+    }
+
+    /**
+     * The cover's revision when the snapshot read the {@link #NEWEST} most recently changed nodes and more than
+     * that changed since it: then the nodes modified since that revision are worth reading before all of them.
+     */
+    static java.util.OptionalLong tooManyChanges(V3Snapshot snapshot) {
+        if (snapshot.nodes().isPresent() || snapshot.cover().newestNodes().isEmpty()
+                || snapshot.cover().changedSince() > 0) {
+            return java.util.OptionalLong.empty();
+        }
+        long revision = revision(snapshot.cover().key(), snapshot.revision());
+        return revision > 0 && view(snapshot).isEmpty() ? java.util.OptionalLong.of(revision)
+                : java.util.OptionalLong.empty();
     }
 
     /** The cover's revision if it can be trusted at a read at {@code readRevision}, else 0. */
@@ -140,6 +163,9 @@ final class V3Cover {
             }
             if (create && backfill.size() > BACKFILL) {
                 break; // too many unclaimed to create the cover now: these are enough to make progress
+            }
+            if (!create && vouched.size() > 2 * NEWEST) {
+                return; // more changed nodes than one write can vouch for: the cover stays where it is
             }
         }
         // etcd refuses a transaction that writes one key twice: a claim this write already takes or releases, or

@@ -23,11 +23,11 @@ record V3Snapshot(long revision, Optional<Stored> ownNode, Map<String, Stored> c
     /**
      * What the read saw of the claims cover: whether it read the key, the key as stored, every claim (read beside
      * the full node list when there was no cover), and the most recently changed nodes (read instead of the list
-     * when there was one).
+     * when there was one) — or, with {@code changedSince} &gt; 0, every node modified after that revision.
      */
     record Cover(boolean read, Optional<Stored> key, Optional<List<Stored>> allClaims,
-            Optional<List<Stored>> newestNodes) {
-        static final Cover NOT_READ = new Cover(false, Optional.empty(), Optional.empty(), Optional.empty());
+            Optional<List<Stored>> newestNodes, long changedSince) {
+        static final Cover NOT_READ = new Cover(false, Optional.empty(), Optional.empty(), Optional.empty(), 0);
     }
 
     /** A key as read. {@code modRevision} 0 with an empty value means the key did not exist. */

@@ -60,6 +60,9 @@ final class V3Wire {
                 range.setSortTarget(RangeRequest.SortTarget.MOD).setSortOrder(RangeRequest.SortOrder.DESCEND)
                         .setLimit(get.newest());
             }
+            if (get.minModRevision() > 0) {
+                range.setMinModRevision(get.minModRevision()).setLimit(get.limit());
+            }
             request.setRequestRange(range);
         } else if (op instanceof Op.Put put) {
             request.setRequestPut(PutRequest.newBuilder().setKey(bytes(put.key()))

@@ -74,6 +74,34 @@ class ClaimsCoverTest extends SharedEtcdV3Test {
     }
 
     @Test
+    void manyChangesSinceTheCoverAreReadWithoutReadingEveryNode() {
+        etcd.seedNodes(300, 400);
+        for (int i = 0; i < 10 && etcd.get(V3Keys.CLAIMS_COVER).isEmpty(); i++) {
+            etcd.start(etcd.env("node-b" + i, "IP", "10.0.1." + (i + 1) + "/24"),
+                    EtcdV3Fixture.host("10.0.1." + (i + 1) + "/24"));
+        }
+        assertTrue(etcd.get(V3Keys.CLAIMS_COVER).isPresent(), "created once every node was claimed");
+        for (int i = 0; i < V3Cover.NEWEST + 8; i++) {
+            etcd.put(V3Keys.node("calico-node-" + i), EtcdV3Fixture.calicoNode("calico-node-" + i,
+                    "10.0.3." + (i + 1) + "/24", 400));
+        }
+        // None of them has a claim yet: the conflict can only be seen among the nodes changed since the cover.
+        StartupException first = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-x", "IP",
+                "10.0.3.8/24"), EtcdV3Fixture.host("10.0.3.8/24")));
+        assertEquals(StartupException.Reason.IP_CONFLICT, first.reason(), first.getMessage());
+        assertTrue(first.getMessage().contains("calico-node-7"), first.getMessage());
+        StartupReport report = etcd.start(etcd.env("node-c", "IP", "10.0.0.13/24"),
+                EtcdV3Fixture.host("10.0.0.13/24"));
+        assertEquals(3, report.io().roundTrips(), "the read, the nodes changed since the cover, the write: "
+                + report.summary());
+        assertTrue(report.io().keysRead() < 2 * V3Cover.NEWEST + 30, "not the 300: " + report.summary());
+        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-d", "IP",
+                "10.0.3.5/24"), EtcdV3Fixture.host("10.0.3.5/24")));
+        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("calico-node-4"), e.getMessage());
+    }
+
+    @Test
     void anUnreadableCoverMeansReadingEveryNode() {
         etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
         etcd.put(V3Keys.CLAIMS_COVER, "{\"revision\":\"soon\"}");
