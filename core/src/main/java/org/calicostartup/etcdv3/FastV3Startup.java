@@ -2,9 +2,7 @@ package org.calicostartup.etcdv3;
 
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
@@ -129,22 +127,16 @@ final class FastV3Startup {
 
     private V3Snapshot read(boolean forceNodeList) {
         List<String> claimKeys = connection.claimsPermitted() ? candidateClaimKeys() : List.of();
-        List<Op> base = new ArrayList<>();
-        base.add(get(V3Keys.node(name), false));
-        claimKeys.forEach(key -> base.add(get(key, false)));
-        base.add(get(V3Keys.IPPOOLS, true));
-        base.add(get(V3Keys.CLUSTER_INFORMATION, false));
-        base.add(get(V3Keys.FELIX_DEFAULT, false));
-        base.add(get(V3Keys.felixNode(name), false));
+        List<Op> base = V3FirstRead.baseReads(name, claimKeys);
         // With claims, a claims cover can stand in for most of the node list (V3Cover).
         boolean coverAware = connection.claimsPermitted() && mayNeedNodeList() && !forceNodeList;
         if (coverAware) {
-            base.add(get(V3Keys.CLAIMS_COVER, false));
+            base.add(Op.get(V3Keys.CLAIMS_COVER, false));
         }
         List<Op> withNodes = new ArrayList<>(base);
         withNodes.add(coverAware ? new Op.Txn(List.of(Cmp.version(V3Keys.CLAIMS_COVER, 0)),
-                List.of(get(V3Keys.NODES, true), get(V3Keys.CLAIMS, true)),
-                List.of(Op.newest(V3Keys.NODES, V3Cover.NEWEST))) : get(V3Keys.NODES, true));
+                List.of(Op.get(V3Keys.NODES, true), Op.get(V3Keys.CLAIMS, true)),
+                List.of(Op.newest(V3Keys.NODES, V3Cover.NEWEST))) : Op.get(V3Keys.NODES, true));
 
         long start = System.nanoTime();
         IoStats.Counts before = context.stats().snapshot();
@@ -159,7 +151,7 @@ final class FastV3Startup {
             response = session.txn("read the cluster", skipNodeListWhen(claimKeys), base, withNodes);
         }
         boolean listed = forceNodeList || (mayNeedNodeList() && !response.succeeded());
-        V3Snapshot snapshot = snapshot(response, claimKeys, listed, coverAware);
+        V3Snapshot snapshot = V3FirstRead.snapshot(response, claimKeys, listed, coverAware);
         IoStats.Counts cost = context.stats().snapshot().minus(before);
         LOG.info("Read node {}, {} IP pool(s), cluster information and Felix configuration{} in one round trip "
                 + "at revision {}: {} keys, {} bytes, {} ms", name, snapshot.pools().size(),
@@ -177,35 +169,20 @@ final class FastV3Startup {
      */
     private V3Snapshot readChangedSince(long coverRevision) {
         List<String> claimKeys = candidateClaimKeys();
-        List<Op> ops = new ArrayList<>();
-        ops.add(get(V3Keys.node(name), false));
-        claimKeys.forEach(key -> ops.add(get(key, false)));
-        ops.add(get(V3Keys.IPPOOLS, true));
-        ops.add(get(V3Keys.CLUSTER_INFORMATION, false));
-        ops.add(get(V3Keys.FELIX_DEFAULT, false));
-        ops.add(get(V3Keys.felixNode(name), false));
-        ops.add(get(V3Keys.CLAIMS_COVER, false));
+        List<Op> ops = V3FirstRead.baseReads(name, claimKeys);
+        ops.add(Op.get(V3Keys.CLAIMS_COVER, false));
         ops.add(Op.changedSince(V3Keys.NODES, coverRevision, V3Cover.CHANGED_MAX + 1));
         long start = System.nanoTime();
         V3Response.Txn response = session.txn("read the nodes changed since the claims cover", List.of(), ops,
                 List.of());
         Iterator<V3Response.Range> gets = response.gets().iterator();
-        Optional<Stored> ownNode = single(gets.next());
-        Map<String, Stored> claims = new LinkedHashMap<>();
-        for (String key : claimKeys) {
-            claims.put(key, single(gets.next()).orElse(Stored.absent(key)));
-        }
-        List<Stored> pools = all(gets.next());
-        Optional<Stored> info = single(gets.next());
-        Optional<Stored> felixDefault = single(gets.next());
-        Optional<Stored> felixNode = single(gets.next());
-        Optional<Stored> cover = single(gets.next());
-        List<Stored> changed = all(gets.next());
+        V3FirstRead.Base read = V3FirstRead.base(gets, claimKeys);
+        Optional<Stored> cover = V3FirstRead.single(gets.next());
+        List<Stored> changed = V3FirstRead.all(gets.next());
         LOG.info("Read the {} nodes changed since the claims cover (revision {}) in one round trip at revision {}: "
                 + "{} ms", changed.size(), coverRevision, response.revision(), (System.nanoTime() - start) / 1_000_000);
-        return new V3Snapshot(response.revision(), ownNode, claims, pools, info, felixDefault, felixNode,
-                Optional.empty(), new V3Snapshot.Cover(true, cover, Optional.empty(), Optional.of(changed),
-                        coverRevision + 1));
+        return read.snapshot(response.revision(), Optional.empty(), new V3Snapshot.Cover(true, cover,
+                Optional.empty(), Optional.of(changed), coverRevision + 1));
     }
 
     /** Claims to read: the addresses this host offers, as far as the settings may use them. */
@@ -255,51 +232,6 @@ final class FastV3Startup {
             conditions.add(Cmp.exists(V3Keys.node(name)));
         }
         return conditions;
-    }
-
-    private V3Snapshot snapshot(V3Response.Txn response, List<String> claimKeys, boolean listed,
-            boolean coverAware) {
-        Iterator<V3Response.Range> gets = response.gets().iterator();
-        Optional<Stored> ownNode = single(gets.next());
-        Map<String, Stored> claims = new LinkedHashMap<>();
-        for (String key : claimKeys) {
-            claims.put(key, single(gets.next()).orElse(Stored.absent(key)));
-        }
-        List<Stored> pools = all(gets.next());
-        Optional<Stored> info = single(gets.next());
-        Optional<Stored> felixDefault = single(gets.next());
-        Optional<Stored> felixNode = single(gets.next());
-        if (!coverAware) {
-            Optional<List<Stored>> nodes = listed ? Optional.of(all(gets.next())) : Optional.empty();
-            return new V3Snapshot(response.revision(), ownNode, claims, pools, info, felixDefault, felixNode, nodes);
-        }
-        Optional<Stored> cover = single(gets.next());
-        Optional<List<Stored>> nodes = Optional.empty();
-        Optional<List<Stored>> allClaims = Optional.empty();
-        Optional<List<Stored>> newest = Optional.empty();
-        if (listed) {
-            V3Response.Txn nested = response.txns().get(0);
-            if (nested.succeeded()) {
-                nodes = Optional.of(all(nested.gets().get(0)));
-                allClaims = Optional.of(all(nested.gets().get(1)));
-            } else {
-                newest = Optional.of(all(nested.gets().get(0)));
-            }
-        }
-        return new V3Snapshot(response.revision(), ownNode, claims, pools, info, felixDefault, felixNode, nodes,
-                new V3Snapshot.Cover(true, cover, allClaims, newest, 0));
-    }
-
-    private static Optional<Stored> single(V3Response.Range response) {
-        return response.kvs().stream().findFirst();
-    }
-
-    private static List<Stored> all(V3Response.Range response) {
-        return response.kvs();
-    }
-
-    private static Op get(String key, boolean prefix) {
-        return Op.get(key, prefix);
     }
 
     // ------------------------------------------------------------------------------------------------ write

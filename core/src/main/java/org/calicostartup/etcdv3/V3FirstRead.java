@@ -1,0 +1,83 @@
+package org.calicostartup.etcdv3;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.calicostartup.etcdv3.V3Snapshot.Stored;
+
+/** The first read of the fast v3 startup, as requests and as a snapshot: what it asks, in which order, and back. */
+final class V3FirstRead {
+
+    private V3FirstRead() {
+    }
+
+    static V3Snapshot snapshot(V3Response.Txn response, List<String> claimKeys, boolean listed,
+            boolean coverAware) {
+        Iterator<V3Response.Range> gets = response.gets().iterator();
+        Base read = base(gets, claimKeys);
+        if (!coverAware) {
+            Optional<List<Stored>> nodes = listed ? Optional.of(all(gets.next())) : Optional.empty();
+            return read.snapshot(response.revision(), nodes, V3Snapshot.Cover.NOT_READ);
+        }
+        Optional<Stored> cover = single(gets.next());
+        Optional<List<Stored>> nodes = Optional.empty();
+        Optional<List<Stored>> allClaims = Optional.empty();
+        Optional<List<Stored>> newest = Optional.empty();
+        if (listed) {
+            V3Response.Txn nested = response.txns().get(0);
+            if (nested.succeeded()) {
+                nodes = Optional.of(all(nested.gets().get(0)));
+                allClaims = Optional.of(all(nested.gets().get(1)));
+            } else {
+                newest = Optional.of(all(nested.gets().get(0)));
+            }
+        }
+        return read.snapshot(response.revision(), nodes, new V3Snapshot.Cover(true, cover, allClaims, newest, 0));
+    }
+
+    /** The reads every first read makes: this node, its candidate claims, pools, cluster information, Felix. */
+    static List<Op> baseReads(String name, List<String> claimKeys) {
+        List<Op> base = new ArrayList<>();
+        base.add(get(V3Keys.node(name), false));
+        claimKeys.forEach(key -> base.add(get(key, false)));
+        base.add(get(V3Keys.IPPOOLS, true));
+        base.add(get(V3Keys.CLUSTER_INFORMATION, false));
+        base.add(get(V3Keys.FELIX_DEFAULT, false));
+        base.add(get(V3Keys.felixNode(name), false));
+        return base;
+    }
+
+    /** The answers to {@link #baseReads}, in their order. */
+    record Base(Optional<Stored> ownNode, Map<String, Stored> claims, List<Stored> pools,
+            Optional<Stored> info, Optional<Stored> felixDefault, Optional<Stored> felixNode) {
+
+        V3Snapshot snapshot(long revision, Optional<List<Stored>> nodes, V3Snapshot.Cover cover) {
+            return new V3Snapshot(revision, ownNode, claims, pools, info, felixDefault, felixNode, nodes, cover);
+        }
+    }
+
+    static Base base(Iterator<V3Response.Range> gets, List<String> claimKeys) {
+        Optional<Stored> ownNode = single(gets.next());
+        Map<String, Stored> claims = new LinkedHashMap<>();
+        for (String key : claimKeys) {
+            claims.put(key, single(gets.next()).orElse(Stored.absent(key)));
+        }
+        return new Base(ownNode, claims, all(gets.next()), single(gets.next()), single(gets.next()),
+                single(gets.next()));
+    }
+
+    static Optional<Stored> single(V3Response.Range response) {
+        return response.kvs().stream().findFirst();
+    }
+
+    static List<Stored> all(V3Response.Range response) {
+        return response.kvs();
+    }
+
+    static Op get(String key, boolean prefix) {
+        return Op.get(key, prefix);
+    }
+}
