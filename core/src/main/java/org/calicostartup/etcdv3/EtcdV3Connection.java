@@ -32,8 +32,6 @@ final class EtcdV3Connection implements AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EtcdV3Connection.class);
 
-    static final int MAX_RESPONSE_BYTES = EtcdV3Members.MAX_RESPONSE_BYTES;
-
     /** What a failed TLS handshake looks like by the time gRPC reports it. */
     private static final Pattern TLS_FAILURE = Pattern.compile(
             "io exception$|PKIX|SSL|[Cc]ertificate|handshake|subject alternative", Pattern.MULTILINE);

@@ -66,22 +66,11 @@ final class V3Cover {
         }
         long revision = revision(snapshot.cover().key(), snapshot.revision());
         if (revision == 0) {
+            snapshot.cover().key().ifPresent(cover -> LOG.warn("Ignoring the unreadable claims cover {} ({}): "
+                    + "reading all nodes", cover.key(), new String(cover.value(), StandardCharsets.UTF_8)));
             return Optional.empty();
         }
-        long since = snapshot.cover().changedSince();
-        if (since > 0) {
-            // Every node modified after `since` (one revision past the cover seen by the earlier read): complete
-            // unless cut at the limit, or the cover now is older than that one.
-            boolean complete = newest.get().size() <= CHANGED_MAX && revision + 1 >= since;
-            return complete ? Optional.of(new View(newest.get().stream().filter(s -> s.modRevision() > revision)
-                    .toList(), true)) : Optional.empty();
-        }
-        List<Stored> changed = newest.get().stream().filter(s -> s.modRevision() > revision).toList();
-        if (changed.size() == newest.get().size() && changed.size() >= NEWEST) {
-            LOG.debug("At least {} nodes changed since the claims cover (revision {})", NEWEST, revision);
-            return Optional.empty();
-        }
-        return Optional.of(new View(changed, true));
+        return changedSince(snapshot, newest.get(), revision);
     }
 
     /**
@@ -89,13 +78,27 @@ final class V3Cover {
      * that changed since it: then the nodes modified since that revision are worth reading before all of them.
      */
     static java.util.OptionalLong tooManyChanges(V3Snapshot snapshot) {
-        if (snapshot.nodes().isPresent() || snapshot.cover().newestNodes().isEmpty()
-                || snapshot.cover().changedSince() > 0) {
+        Optional<List<Stored>> newest = snapshot.cover().newestNodes();
+        if (snapshot.nodes().isPresent() || newest.isEmpty() || snapshot.cover().changedSince() > 0) {
             return java.util.OptionalLong.empty();
         }
         long revision = revision(snapshot.cover().key(), snapshot.revision());
-        return revision > 0 && view(snapshot).isEmpty() ? java.util.OptionalLong.of(revision)
-                : java.util.OptionalLong.empty();
+        return revision > 0 && changedSince(snapshot, newest.get(), revision).isEmpty()
+                ? java.util.OptionalLong.of(revision) : java.util.OptionalLong.empty();
+    }
+
+    /** The nodes changed since the cover's {@code revision}, if what was read holds all of them. */
+    private static Optional<View> changedSince(V3Snapshot snapshot, List<Stored> read, long revision) {
+        List<Stored> changed = read.stream().filter(s -> s.modRevision() > revision).toList();
+        long since = snapshot.cover().changedSince();
+        boolean complete = since > 0
+                // Every node modified after `since` (one past the cover an earlier read saw): complete unless cut
+                // at the limit, or the cover now is older than that one.
+                ? read.size() <= CHANGED_MAX && revision + 1 >= since
+                // The most recently modified nodes: complete when the oldest of them changed at or before the
+                // cover, or when there were fewer than asked for.
+                : changed.size() < read.size() || read.size() < NEWEST;
+        return complete ? Optional.of(new View(changed, true)) : Optional.empty();
     }
 
     /** The cover's revision if it can be trusted at a read at {@code readRevision}, else 0. */
@@ -111,10 +114,8 @@ final class V3Cover {
                 return revision.asLong();
             }
         } catch (java.io.IOException e) {
-            // falls through: unreadable
+            // unreadable: 0
         }
-        LOG.warn("Ignoring the unreadable claims cover {} ({}): reading all nodes", cover.get().key(),
-                new String(cover.get().value(), StandardCharsets.UTF_8));
         return 0;
     }
 
