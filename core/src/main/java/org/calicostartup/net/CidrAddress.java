@@ -112,6 +112,17 @@ public record CidrAddress(InetAddress address, int prefixLength) {
         return BigInteger.ONE.shiftLeft(family().bits() - prefixLength);
     }
 
+    // equals and hashCode are written out for the same reason as CalicoRelease's (a cold start's generated classes).
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof CidrAddress c && c.prefixLength == prefixLength && c.address.equals(address);
+    }
+
+    @Override
+    public int hashCode() {
+        return address.hashCode() * 31 + prefixLength;
+    }
+
     @Override
     public String toString() {
         return ip() + "/" + prefixLength;

@@ -68,6 +68,18 @@ public record CalicoRelease(int major, int minor, int patch) implements Comparab
         return ORDER.compare(this, other);
     }
 
+    // equals and hashCode are written out: a record's own are bound through method handles on first use, which costs
+    // a cold `run` several milliseconds of generated classes (ColdStartMeasure).
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof CalicoRelease r && r.major == major && r.minor == minor && r.patch == patch;
+    }
+
+    @Override
+    public int hashCode() {
+        return (major * 31 + minor) * 31 + patch;
+    }
+
     /** As calico-node records it: {@code v3.22.1}. */
     @Override
     public String toString() {
