@@ -128,15 +128,18 @@ final class FastV3Startup {
     private V3Snapshot read(boolean forceNodeList) {
         List<String> claimKeys = connection.claimsPermitted() ? candidateClaimKeys() : List.of();
         List<Op> base = V3FirstRead.baseReads(name, claimKeys);
-        // With claims, a claims cover can stand in for most of the node list (V3Cover).
-        boolean coverAware = connection.claimsPermitted() && mayNeedNodeList() && !forceNodeList;
+        // With claims, a claims cover can stand in for most of the node list (V3Cover). Where there is none, or it
+        // cannot serve (forceNodeList), every claim is read beside every node, so that the write can create it or
+        // move it up to this read.
+        boolean coverAware = connection.claimsPermitted() && mayNeedNodeList();
         if (coverAware) {
             base.add(Op.get(V3Keys.CLAIMS_COVER, false));
         }
         List<Op> withNodes = new ArrayList<>(base);
-        withNodes.add(coverAware ? new Op.Txn(List.of(Cmp.version(V3Keys.CLAIMS_COVER, 0)),
-                List.of(Op.get(V3Keys.NODES, true), Op.get(V3Keys.CLAIMS, true)),
-                List.of(Op.newest(V3Keys.NODES, V3Cover.NEWEST))) : Op.get(V3Keys.NODES, true));
+        List<Op> everything = List.of(Op.get(V3Keys.NODES, true), Op.get(V3Keys.CLAIMS, true));
+        withNodes.add(!coverAware ? Op.get(V3Keys.NODES, true) : forceNodeList ? Op.txn(List.of(), everything)
+                : new Op.Txn(List.of(Cmp.version(V3Keys.CLAIMS_COVER, 0)), everything,
+                        List.of(Op.newest(V3Keys.NODES, V3Cover.NEWEST))));
 
         long start = System.nanoTime();
         IoStats.Counts before = context.stats().snapshot();

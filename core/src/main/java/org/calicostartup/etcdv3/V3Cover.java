@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * by a node outside them — the startup reads every node, as Calico does.
  *
  * <p>A startup that read every node and every claim creates the cover (back-filling a few missing claims of nodes
- * written without claims, as calico-node writes them) once the cluster has {@link #minNodes()} nodes; a startup that
- * read the changed nodes advances it to its read revision after checking, in its write, that their claims name them.
+ * written without claims, as calico-node writes them) once the cluster has {@link #minNodes()} nodes — or, when the
+ * cover could not serve it, moves it up to its own read the same way; a startup that read the changed nodes advances
+ * it to its read revision after checking, in its write, that their claims name them.
  */
 final class V3Cover {
 
@@ -127,7 +128,7 @@ final class V3Cover {
     static void plan(V3Snapshot snapshot, View view, Map<String, ListedNode> listed, String ownName,
             List<Op> operations) {
         Optional<Stored> cover = snapshot.cover().key();
-        boolean create = !view.partial() && cover.isEmpty() && snapshot.cover().allClaims().isPresent()
+        boolean create = !view.partial() && snapshot.cover().allClaims().isPresent()
                 && view.nodes().size() >= minNodes();
         if (!create && !view.partial()) {
             return;

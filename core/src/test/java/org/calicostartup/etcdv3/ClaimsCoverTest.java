@@ -109,5 +109,41 @@ class ClaimsCoverTest extends SharedEtcdV3Test {
         StartupReport report = etcd.start(etcd.env("node-b", "IP", "10.0.0.43/24"),
                 EtcdV3Fixture.host("10.0.0.43/24"));
         assertEquals(3, report.io().roundTrips(), "the read, every node, the write: " + report.summary());
+        // That startup read every node and claim and back-filled calico-node-x's claim; the next one finds every
+        // node claimed and moves the cover up to its read (etcd evaluates all of a transaction's conditions before
+        // its writes, so a cover is never written beside the claims it relies on).
+        assertTrue(etcd.get(V3Keys.claim(org.calicostartup.net.CidrAddress.parse("10.0.0.42").orElseThrow()))
+                .orElseThrow().contains("calico-node-x"));
+        etcd.start(etcd.env("node-c", "IP", "10.0.0.44/24"), EtcdV3Fixture.host("10.0.0.44/24"));
+        assertTrue(etcd.get(V3Keys.CLAIMS_COVER).orElseThrow().matches("\\{\"revision\":[0-9]+}"),
+                etcd.get(V3Keys.CLAIMS_COVER).toString());
+        StartupReport next = etcd.start(etcd.env("node-d", "IP", "10.0.0.45/24"),
+                EtcdV3Fixture.host("10.0.0.45/24"));
+        assertEquals(2, next.io().roundTrips(), next.summary());
+        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-e", "IP",
+                "10.0.0.42/24"), EtcdV3Fixture.host("10.0.0.42/24")));
+        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("calico-node-x"), e.getMessage());
+    }
+
+    @Test
+    void aCoverTooFarBehindIsMovedUpByTheStartupThatReadsEveryNode() {
+        etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
+        String old = etcd.get(V3Keys.CLAIMS_COVER).orElseThrow();
+        // More claim-less changes than the nodes read since a cover: it cannot serve any more.
+        etcd.seedNodes(V3Cover.CHANGED_MAX + 1, 400);
+        StartupReport full = etcd.start(etcd.env("node-b", "IP", "10.0.0.43/24"),
+                EtcdV3Fixture.host("10.0.0.43/24"));
+        assertTrue(full.io().keysRead() > V3Cover.CHANGED_MAX, "every node: " + full.summary());
+        // 1,001 unclaimed nodes are back-filled 40 per write; the cover moves up once all are claimed.
+        for (int i = 0; i < 30 && etcd.get(V3Keys.CLAIMS_COVER).orElseThrow().equals(old); i++) {
+            etcd.start(etcd.env("node-c" + i, "IP", "10.0.4." + (i + 1) + "/24"),
+                    EtcdV3Fixture.host("10.0.4." + (i + 1) + "/24"));
+        }
+        assertTrue(!etcd.get(V3Keys.CLAIMS_COVER).orElseThrow().equals(old), "moved up: " + old);
+        StartupReport next = etcd.start(etcd.env("node-d", "IP", "10.0.0.44/24"),
+                EtcdV3Fixture.host("10.0.0.44/24"));
+        assertEquals(2, next.io().roundTrips(), next.summary());
+        assertTrue(next.io().bytesRead() < 64 * 1024, "not every node again: " + next.summary());
     }
 }
