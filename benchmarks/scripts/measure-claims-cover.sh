@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The claims cover's cost (issue 15): bytes read and etcd CPU of a first registration beside N nodes that hold their
-# claims, with the cover and with every node read. Needs etcd, python3 and curl; starts and stops its own etcd.
+# claims, with the cover (changed nodes found by the sorted range, then by a watch) and with every node read. Needs etcd, python3 and curl; starts and stops its own etcd.
 #   benchmarks/scripts/measure-claims-cover.sh 10000 24790
 #   benchmarks/scripts/measure-claims-cover.sh 50000 24890
 # etcd CPU is the etcd process's own utime+stime (/proc/<pid>/stat, 1/100 s ticks) over the startups.
@@ -44,6 +44,10 @@ echo "$N nodes with claims; the first startup reads every node and claim and cre
 run maker 10.250.0.1/16
 t0=$(ticks); for i in $(seq 1 20); do out=$(run "m$i" "10.250.1.$i/16"); done; t1=$(ticks)
 echo "with the cover: $out"
+echo "  etcd CPU: $(( (t1-t0)*10/20 )) ms per first registration (20 startups)"
+t0=$(ticks); for i in $(seq 1 20); do out=$(run "w$i" "10.250.3.$i/16" -Dcalico.startup.changedNodes=watch); done
+t1=$(ticks)
+echo "with the cover, changed nodes by a watch: $out"
 echo "  etcd CPU: $(( (t1-t0)*10/20 )) ms per first registration (20 startups)"
 curl -s "http://127.0.0.1:$port/v3/kv/deleterange" \
   -d "{\"key\":\"$(printf %s /calico/startup/v1/claims-cover | base64)\"}" > /dev/null

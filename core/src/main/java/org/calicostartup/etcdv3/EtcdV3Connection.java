@@ -69,16 +69,42 @@ final class EtcdV3Connection implements AutoCloseable {
 
         /** One read-only or conditional transaction, one round trip. */
         V3Response.Txn txn(String what, List<Cmp> conditions, List<Op> then, List<Op> otherwise) {
+            return txn(what, 1, conditions, then, otherwise);
+        }
+
+        /**
+         * A transaction sent in the same round trip as {@code requests - 1} other requests already on their way (a
+         * watch): they count as requests, not as round trips.
+         */
+        V3Response.Txn txn(String what, int requests, List<Cmp> conditions, List<Op> then, List<Op> otherwise) {
             TxnRequest request = V3Wire.txn(conditions, then, otherwise);
-            V3Response.Txn response = V3Wire.txn(call(what, stub -> stub.txn(request)));
+            V3Response.Txn response = V3Wire.txn(call(what, requests, stub -> stub.txn(request)));
             countReads(response);
             return response;
+        }
+
+        /**
+         * Opens a watch of [{@code from}, {@code to}) from {@code startRevision} on the member calls go to now; it is
+         * sent at once, and its answer awaited with {@link V3Watch#changedUpTo}.
+         */
+        V3Watch watch(String what, String from, String to, long startRevision) {
+            Duration timeout = deadline.forCall(config.requestTimeout(), what);
+            EtcdV3Members.Member member = members.current();
+            try {
+                if (members.needsToken()) {
+                    members.authenticate(member, timeout);
+                }
+            } catch (StatusRuntimeException e) {
+                throw translate(e, what, Duration.ZERO);
+            }
+            return V3Watch.open(member.channel(), members.credentials(), timeout.toNanos(), from, to,
+                    startRevision, stats);
         }
 
         /** One linearizable range read (a key, or a prefix), one round trip. */
         V3Response.Range get(String what, String key, boolean prefix) {
             RangeRequest request = V3Wire.range(key, prefix, false);
-            V3Response.Range response = V3Wire.range(call(what, stub -> stub.range(request)));
+            V3Response.Range response = V3Wire.range(call(what, 1, stub -> stub.range(request)));
             countReads(response);
             return response;
         }
@@ -86,14 +112,14 @@ final class EtcdV3Connection implements AutoCloseable {
         /** How many keys a prefix holds, without reading them. */
         long count(String what, String prefix) {
             RangeRequest request = V3Wire.range(prefix, true, true);
-            return call(what, stub -> stub.range(request)).getCount();
+            return call(what, 1, stub -> stub.range(request)).getCount();
         }
 
-        private <T> T call(String what, Function<KVGrpc.KVBlockingStub, T> request) {
+        private <T> T call(String what, int requests, Function<KVGrpc.KVBlockingStub, T> request) {
             Duration timeout = deadline.forCall(config.requestTimeout(), what);
             long start = System.nanoTime();
             long end = start + timeout.toNanos();
-            stats.roundTrip(1);
+            stats.roundTrip(requests);
             long pause = Math.max(TimeUnit.MILLISECONDS.toNanos(1), timeout.toNanos() / 20);
             boolean reauthenticated = false;
             int unreachableMembers = 0;

@@ -70,7 +70,20 @@ final class FastV3Startup {
         while (true) {
             V3Snapshot snapshot = settleProfile(context.timer().time("read", () -> read(false)));
             V3Plan plan = planner().plan(snapshot);
-            java.util.OptionalLong cover = V3Cover.tooManyChanges(snapshot);
+            java.util.OptionalLong watchFrom = V3Cover.watchFrom(snapshot);
+            boolean watched = false;
+            if (plan instanceof V3Plan.NeedNodeList && watchFrom.isPresent()) {
+                long readRevision = snapshot.revision();
+                Optional<V3Snapshot> changed = context.timer().time("read",
+                        () -> readChangedByWatch(watchFrom.getAsLong(), readRevision));
+                if (changed.isPresent()) {
+                    snapshot = changed.get();
+                    plan = planner().plan(snapshot);
+                    watched = true;
+                }
+            }
+            java.util.OptionalLong cover = watchFrom.isPresent() ? (watched ? java.util.OptionalLong.empty()
+                    : watchFrom) : V3Cover.tooManyChanges(snapshot);
             if (plan instanceof V3Plan.NeedNodeList && cover.isPresent()) {
                 snapshot = context.timer().time("read", () -> readChangedSince(cover.getAsLong()));
                 plan = planner().plan(snapshot);
@@ -138,8 +151,8 @@ final class FastV3Startup {
         List<Op> withNodes = new ArrayList<>(base);
         List<Op> everything = List.of(Op.get(V3Keys.NODES, true), Op.get(V3Keys.CLAIMS, true));
         withNodes.add(!coverAware ? Op.get(V3Keys.NODES, true) : forceNodeList ? Op.txn(List.of(), everything)
-                : new Op.Txn(List.of(Cmp.version(V3Keys.CLAIMS_COVER, 0)), everything,
-                        List.of(Op.newest(V3Keys.NODES, V3Cover.NEWEST))));
+                : new Op.Txn(List.of(Cmp.version(V3Keys.CLAIMS_COVER, 0)), everything, V3Cover.watchMode()
+                        ? List.of() : List.of(Op.newest(V3Keys.NODES, V3Cover.NEWEST))));
 
         long start = System.nanoTime();
         IoStats.Counts before = context.stats().snapshot();
@@ -186,6 +199,48 @@ final class FastV3Startup {
                 + "{} ms", changed.size(), coverRevision, response.revision(), (System.nanoTime() - start) / 1_000_000);
         return read.snapshot(response.revision(), Optional.empty(), new V3Snapshot.Cover(true, cover,
                 Optional.empty(), Optional.of(changed), coverRevision + 1));
+    }
+
+    /**
+     * Watch mode ({@link V3Cover#watchMode()}): reads again what the first read read, writing the fence key in the
+     * same transaction, while a watch from the claims cover's revision collects the nodes changed since it up to
+     * that transaction (the fence's event) — one round trip. Empty when the watch cannot tell (cover too far
+     * behind, compacted, refused, too busy): the caller ranges the nodes changed since the cover instead.
+     */
+    private Optional<V3Snapshot> readChangedByWatch(long coverRevision, long readRevision) {
+        if (readRevision - coverRevision > V3Cover.WATCH_MAX_REVISIONS) {
+            LOG.info("The claims cover (revision {}) is {} revisions behind: reading the nodes changed since it "
+                    + "instead of watching them", coverRevision, readRevision - coverRevision);
+            return Optional.empty();
+        }
+        List<String> claimKeys = candidateClaimKeys();
+        List<Op> ops = V3FirstRead.baseReads(name, claimKeys);
+        ops.add(Op.get(V3Keys.CLAIMS_COVER, false));
+        ops.add(Op.put(V3Keys.CLAIMS_FENCE, V3Resources.claim(name)));
+        String what = "watch the nodes changed since the claims cover";
+        long start = System.nanoTime();
+        try (V3Watch watch = session.watch(what, V3Keys.NODES, V3Keys.CLAIMS_FENCE + "\0", coverRevision + 1)) {
+            V3Response.Txn response = session.txn("read the cluster beside the watch", 2, List.of(), ops,
+                    List.of());
+            Optional<List<Stored>> changed = watch.changedUpTo(response.revision(), V3Keys.NODES,
+                    context.deadline().forCall(context.config().datastore().requestTimeout(), what).toNanos());
+            if (changed.isEmpty()) {
+                LOG.info("Could not watch the nodes changed since the claims cover (revision {}): {}; reading them "
+                        + "instead", coverRevision, watch.failure());
+                return Optional.empty();
+            }
+            Iterator<V3Response.Range> gets = response.gets().iterator();
+            V3FirstRead.Base read = V3FirstRead.base(gets, claimKeys);
+            Optional<Stored> cover = V3FirstRead.single(gets.next());
+            LOG.info("Watched the {} nodes changed since the claims cover (revision {}) beside one transaction at "
+                    + "revision {}: {} ms", changed.get().size(), coverRevision, response.revision(),
+                    (System.nanoTime() - start) / 1_000_000);
+            return Optional.of(read.snapshot(response.revision(), Optional.empty(), new V3Snapshot.Cover(true,
+                    cover, Optional.empty(), changed, coverRevision + 1)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException(Reason.INTERNAL, "Interrupted while waiting for etcd (" + what + ")", e);
+        }
     }
 
     /** Claims to read: the addresses this host offers, as far as the settings may use them. */

@@ -43,6 +43,10 @@ final class V3Cover {
     static final int BACKFILL = 40;
     /** The system property that sets {@link #minNodes()}. */
     static final String MIN_NODES_PROPERTY = "calico.startup.claimsCoverMinNodes";
+    /** The system property that chooses how the nodes changed since the cover are found ({@link #watchMode()}). */
+    static final String CHANGED_NODES_PROPERTY = "calico.startup.changedNodes";
+    /** Revisions a watch from the cover replays at most; a cover further behind has its changed nodes ranged. */
+    static final long WATCH_MAX_REVISIONS = 20_000;
 
     private V3Cover() {
     }
@@ -50,6 +54,26 @@ final class V3Cover {
     /** Below this many nodes the full list is cheap and no cover is created (default 1,000). */
     static int minNodes() {
         return Integer.getInteger(MIN_NODES_PROPERTY, 1000);
+    }
+
+    /**
+     * {@code -Dcalico.startup.changedNodes=watch}: the first read does not ask for the most recently changed nodes
+     * (etcd 3.4 reads every node to sort them); a second round trip watches the nodes changed since the cover
+     * instead, beside a fence write ({@link V3Watch}) — one more round trip for a first registration, and etcd's
+     * work follows the revisions since the cover, not the cluster's size. Default {@code newest}.
+     */
+    static boolean watchMode() {
+        return "watch".equals(System.getProperty(CHANGED_NODES_PROPERTY, "newest"));
+    }
+
+    /** In watch mode: the cover's revision, when the first read found a usable one and read no nodes. */
+    static java.util.OptionalLong watchFrom(V3Snapshot snapshot) {
+        if (!watchMode() || snapshot.nodes().isPresent() || !snapshot.cover().read()
+                || snapshot.cover().newestNodes().isPresent()) {
+            return java.util.OptionalLong.empty();
+        }
+        long revision = revision(snapshot.cover().key(), snapshot.revision());
+        return revision > 0 ? java.util.OptionalLong.of(revision) : java.util.OptionalLong.empty();
     }
 
     /** The nodes the conflict check can rely on: all of them, or ({@code partial}) the ones changed since R. */

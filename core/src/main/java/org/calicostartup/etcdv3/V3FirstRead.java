@@ -31,7 +31,7 @@ final class V3FirstRead {
             if (nested.succeeded()) {
                 nodes = Optional.of(all(nested.gets().get(0)));
                 allClaims = Optional.of(all(nested.gets().get(1)));
-            } else {
+            } else if (!nested.gets().isEmpty()) {
                 newest = Optional.of(all(nested.gets().get(0)));
             }
         }

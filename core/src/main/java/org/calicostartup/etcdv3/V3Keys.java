@@ -20,6 +20,11 @@ final class V3Keys {
     static final String CLAIMS = org.calicostartup.node.IpClaims.PREFIX;
     /** The revision at which every node's addresses were claimed by that node (see {@code V3Cover}). */
     static final String CLAIMS_COVER = "/calico/startup/v1/claims-cover";
+    /**
+     * Written beside a watch of the nodes changed since the claims cover, inside the watched range (from
+     * {@link #NODES} to here): its event tells the watch has delivered everything up to that transaction.
+     */
+    static final String CLAIMS_FENCE = "/calico/startup/v1/claims-fence";
 
     private static final Pattern NODE_KEY = Pattern.compile("^/calico/resources/v3/projectcalico[.]org/nodes/([^/]+)$");
 

@@ -95,6 +95,15 @@ final class EtcdV3Fixture implements AutoCloseable {
         await(kv.put(bytes(key), bytes(value)));
     }
 
+    void delete(String key) {
+        await(kv.delete(bytes(key)));
+    }
+
+    /** Compacts etcd up to its current revision: no watch can start before it any more. */
+    void compactToHead() {
+        await(kv.compact(await(kv.get(bytes("/"))).getHeader().getRevision()));
+    }
+
     void putJson(String key, JsonNode value) {
         put(key, value.toString());
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.calicostartup.StartupException;
 import org.calicostartup.testing.EtcdCluster;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,26 +41,31 @@ class RandomizedConflictHistoryTest {
     /**
      * Once with the full node list on every first registration or address change (no claims cover: the cluster is
      * below its minimum size), once with a claims cover created by the first startup and advanced by the others, so
-     * that most startups read only the nodes changed since it (V3Cover).
+     * that most startups read only the nodes changed since it (V3Cover), and once more with the changed nodes
+     * found by a watch (V3Watch; etcd compacted less eagerly there, so that most watches are not refused).
      */
-    @ParameterizedTest(name = "claims cover from {0} nodes")
-    @ValueSource(ints = {1000, 0})
-    void noCalicoStartupNodeSharesAnAddressOrMissesAClaimLessOne(int coverMinNodes) throws Exception {
+    @ParameterizedTest(name = "claims cover from {0} nodes, changed nodes by {1}")
+    @CsvSource({"1000, newest", "0, newest", "0, watch"})
+    void noCalicoStartupNodeSharesAnAddressOrMissesAClaimLessOne(int coverMinNodes, String changedNodes)
+            throws Exception {
         long seed = Long.getLong("history.seed", System.nanoTime());
         String before = System.setProperty(V3Cover.MIN_NODES_PROPERTY, Integer.toString(coverMinNodes));
+        System.setProperty(V3Cover.CHANGED_NODES_PROPERTY, changedNodes);
         try (EtcdCluster cluster = EtcdCluster.single(); EtcdV3Fixture etcd = new EtcdV3Fixture(cluster, tmp)) {
-            ConflictHistory history = run(etcd, new Random(seed), CI);
+            ConflictHistory history = run(etcd, new Random(seed), CI, changedNodes.equals("watch") ? 100 : 0);
             assertEquals(coverMinNodes == 0, etcd.get(V3Keys.CLAIMS_COVER).isPresent(),
                     "a claims cover exists exactly when one may be created: " + etcd.get(V3Keys.CLAIMS_COVER));
             List<String> violations = history.violations();
-            System.out.printf("cover from %d nodes, seed %d: %d registrations, %d claim-less writes, %d violations%n", coverMinNodes, seed,
-                    history.registrations(), history.claimLessWrites(), violations.size());
+            System.out.printf("cover from %d nodes, changed nodes by %s, seed %d: %d registrations, %d claim-less "
+                    + "writes, %d violations%n", coverMinNodes, changedNodes, seed, history.registrations(),
+                    history.claimLessWrites(), violations.size());
             assertEquals(List.of(), violations, "seed " + seed);
             assertTrue(history.registrations() >= CI.agents()
                     && history.claimLessWrites() == CI.writers() * CI.writesPerWriter(),
                     "the run did something: " + history.registrations() + " registrations, "
                             + history.claimLessWrites() + " claim-less writes (seed " + seed + ")");
         } finally {
+            System.clearProperty(V3Cover.CHANGED_NODES_PROPERTY);
             if (before == null) {
                 System.clearProperty(V3Cover.MIN_NODES_PROPERTY);
             } else {
@@ -69,8 +74,12 @@ class RandomizedConflictHistoryTest {
         }
     }
 
-    /** The workload: agents and writers on their own threads, a compactor beside them. */
-    static ConflictHistory run(EtcdV3Fixture etcd, Random random, Workload size) throws Exception {
+    /**
+     * The workload: agents and writers on their own threads, a compactor beside them that compacts etcd every
+     * 200 ms up to {@code keepRevisions} before its head.
+     */
+    static ConflictHistory run(EtcdV3Fixture etcd, Random random, Workload size, long keepRevisions)
+            throws Exception {
         ConflictHistory history = new ConflictHistory();
         ExecutorService pool = Executors.newFixedThreadPool(size.agents() + size.writers() + 1);
         AtomicBoolean done = new AtomicBoolean();
@@ -107,9 +116,9 @@ class RandomizedConflictHistoryTest {
                     Thread.sleep(200);
                     long revision = EtcdV3Fixture.await(etcd.client().getKVClient().get(EtcdV3Fixture.bytes("/")))
                             .getHeader().getRevision();
-                    if (revision > compacted) {
-                        EtcdV3Fixture.await(etcd.client().getKVClient().compact(revision));
-                        compacted = revision;
+                    if (revision - keepRevisions > compacted) {
+                        compacted = revision - keepRevisions;
+                        EtcdV3Fixture.await(etcd.client().getKVClient().compact(compacted));
                     }
                 }
                 return null;
