@@ -63,7 +63,10 @@ public class FleetRestartBenchmark {
     @Param({"same"})
     public String addresses;
 
-    /** {@code on}: a claims cover may be created (clusters of 1,000 nodes and more); {@code off}: never. */
+    /**
+     * {@code on}: a claims cover may be created (clusters of 1,000 nodes and more); {@code watch}: too, with the nodes
+     * changed since it found by a watch ({@code -Dcalico.startup.changedNodes=watch}); {@code off}: never.
+     */
     @Param({"on"})
     public String cover;
 
@@ -79,6 +82,9 @@ public class FleetRestartBenchmark {
         type = BenchCluster.datastoreType(mode);
         if (cover.equals("off")) {
             System.setProperty("calico.startup.claimsCoverMinNodes", Integer.toString(Integer.MAX_VALUE));
+        }
+        if (cover.equals("watch")) {
+            System.setProperty("calico.startup.changedNodes", "watch");
         }
         cluster = new BenchCluster(type, clusterSize, rttMillis, addresses.equals("changed"));
         pool = Executors.newFixedThreadPool(agents);

@@ -39,8 +39,14 @@ final class V3Cover {
     static final int NEWEST = 32;
     /** Nodes changed since the cover read when more than {@link #NEWEST} changed; more → every node is read. */
     static final int CHANGED_MAX = 1000;
-    /** Claims back-filled by one write (each is a nested transaction; etcd allows 128 operations per level). */
+    /** Claims back-filled by one write (each is a nested transaction; see {@link #MAX_TXN_OPS}). */
     static final int BACKFILL = 40;
+    /**
+     * etcd's default {@code --max-txn-ops}: a transaction level may hold 128 operations (or conditions), and a
+     * nested transaction only what its parent's level leaves of them ({@code checkTxnRequest},
+     * {@code etcdserver/api/v3rpc/key.go} @v3.4.23).
+     */
+    static final int MAX_TXN_OPS = 128;
     /** The system property that sets {@link #minNodes()}. */
     static final String MIN_NODES_PROPERTY = "calico.startup.claimsCoverMinNodes";
     /** The system property that chooses how the nodes changed since the cover are found ({@link #watchMode()}). */
@@ -190,7 +196,7 @@ final class V3Cover {
             if (create && backfill.size() > BACKFILL) {
                 break; // too many unclaimed to create the cover now: these are enough to make progress
             }
-            if (!create && vouched.size() > 2 * NEWEST) {
+            if (!create && !fits(operations, backfill, vouched)) {
                 return; // more changed nodes than one write can vouch for: the cover stays where it is
             }
         }
@@ -203,10 +209,16 @@ final class V3Cover {
                 return;
             }
         }
-        if (backfill.size() > BACKFILL + (create ? 0 : 2 * NEWEST)) {
+        if (create && backfill.size() > BACKFILL) {
             LOG.info("{} node addresses are not claimed yet; claiming {} of them (the claims cover is created when "
                     + "all are)", backfill.size(), BACKFILL);
             operations.addAll(backfill.subList(0, BACKFILL));
+            return;
+        }
+        if (!fits(operations, backfill, vouched)) {
+            if (create) {
+                operations.addAll(backfill); // at most BACKFILL: the cover waits for a write with room for it
+            }
             return;
         }
         operations.addAll(backfill);
@@ -216,6 +228,15 @@ final class V3Cover {
         conditions.addAll(vouched);
         operations.add(new Op.Txn(conditions, List.of(Op.put(V3Keys.CLAIMS_COVER,
                 ("{\"revision\":" + snapshot.revision() + "}").getBytes(StandardCharsets.UTF_8))), List.of()));
+    }
+
+    /**
+     * Whether the write's operations, the back-fills and the cover's transaction (its conditions: the cover and the
+     * vouched claims) stay within {@link #MAX_TXN_OPS}.
+     */
+    private static boolean fits(List<Op> operations, List<Op> backfill, List<Cmp> vouched) {
+        int level = operations.size() + backfill.size() + 1;
+        return level + 1 + vouched.size() <= MAX_TXN_OPS;
     }
 
     private static void keysWritten(Op op, Set<String> keys) {

@@ -102,6 +102,26 @@ class ClaimsCoverTest extends SharedEtcdV3Test {
     }
 
     @Test
+    void aWriteVouchesOnlyForWhatFitsInOneTransaction() {
+        etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
+        String cover = etcd.get(V3Keys.CLAIMS_COVER).orElseThrow();
+        // etcd refuses a transaction whose levels together hold more than 128 operations (--max-txn-ops): a nested
+        // transaction gets what its parent left. Vouching for these 63 changed nodes would take ~130: the write
+        // leaves the cover alone instead of failing (it failed with "too many operations in txn request").
+        for (int i = 0; i < 62; i++) {
+            etcd.put(V3Keys.node("calico-node-" + i), EtcdV3Fixture.calicoNode("calico-node-" + i,
+                    "10.0.5." + (i + 1) + "/24", 400));
+        }
+        StartupReport report = etcd.start(etcd.env("node-b", "IP", "10.0.0.43/24"),
+                EtcdV3Fixture.host("10.0.0.43/24"));
+        assertEquals(3, report.io().roundTrips(), report.summary());
+        assertEquals(cover, etcd.get(V3Keys.CLAIMS_COVER).orElseThrow(), "too many to vouch for in one write");
+        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-c", "IP",
+                "10.0.5.62/24"), EtcdV3Fixture.host("10.0.5.62/24")));
+        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
+    }
+
+    @Test
     void anUnreadableCoverMeansReadingEveryNode() {
         etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
         etcd.put(V3Keys.CLAIMS_COVER, "{\"revision\":\"soon\"}");
