@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        AgentLogging.choose();
         System.exit(execute(System.getenv(), args));
     }
 
