@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>A startup that read every node and every claim creates the cover (back-filling a few missing claims of nodes
  * written without claims, as calico-node writes them) once the cluster has {@link #minNodes()} nodes — or, when the
  * cover could not serve it, moves it up to its own read the same way; a startup that read the changed nodes advances
- * it to its read revision after checking, in its write, that their claims name them.
+ * it to its read revision after checking, in its write, that their claims name them — or, when more changed than
+ * one transaction can check, to just before the oldest change it could not check.
  */
 final class V3Cover {
 
@@ -168,7 +169,13 @@ final class V3Cover {
                 V3Resources.claimHolder(c.value()).orElse(""))));
         List<Op> backfill = new ArrayList<>();
         List<Cmp> vouched = new ArrayList<>();
-        for (Stored node : view.nodes()) {
+        // The revision the cover moves to: this read's, or — when one write cannot vouch for every changed node —
+        // one before the oldest change it cannot vouch for (the nodes are taken oldest change first), so that every
+        // node changed since the cover and up to it is vouched for.
+        long to = snapshot.revision();
+        List<Stored> nodes = view.partial() ? view.nodes().stream()
+                .sorted(java.util.Comparator.comparingLong(Stored::modRevision)).toList() : view.nodes();
+        for (Stored node : nodes) {
             Optional<String> name = V3Keys.nodeName(node.key());
             if (name.isEmpty() || name.get().equals(ownName)) {
                 continue;
@@ -177,6 +184,8 @@ final class V3Cover {
             if (addresses == null) {
                 return; // unreadable, so its addresses are unknown: nothing can vouch for it
             }
+            List<Op> nodeBackfill = new ArrayList<>();
+            List<Cmp> nodeVouched = new ArrayList<>();
             for (IpFamily family : IpFamily.values()) {
                 if (addresses.of(family).isEmpty()) {
                     continue;
@@ -189,16 +198,23 @@ final class V3Cover {
                 if (create && holders.containsKey(key)) {
                     return; // claimed by another node: two nodes with one address, nothing to vouch for
                 }
-                backfill.add(new Op.Txn(List.of(Cmp.version(key, 0), Cmp.modRevision(node.key(),
+                nodeBackfill.add(new Op.Txn(List.of(Cmp.version(key, 0), Cmp.modRevision(node.key(),
                         node.modRevision())), List.of(Op.put(key, claim)), List.of()));
-                vouched.add(Cmp.value(key, claim));
+                nodeVouched.add(Cmp.value(key, claim));
             }
+            if (!create && !fits(operations, backfill.size() + nodeBackfill.size(),
+                    vouched.size() + nodeVouched.size())) {
+                to = node.modRevision() - 1;
+                break; // more changed nodes than one write can vouch for: the cover moves up to before this one
+            }
+            backfill.addAll(nodeBackfill);
+            vouched.addAll(nodeVouched);
             if (create && backfill.size() > BACKFILL) {
                 break; // too many unclaimed to create the cover now: these are enough to make progress
             }
-            if (!create && !fits(operations, backfill, vouched)) {
-                return; // more changed nodes than one write can vouch for: the cover stays where it is
-            }
+        }
+        if (!create && to <= revision(cover, snapshot.revision())) {
+            return; // not even the oldest change fits: the cover stays where it is
         }
         // etcd refuses a transaction that writes one key twice: a claim this write already takes or releases, or
         // one address held by two of the nodes, means there is nothing to vouch for anyway.
@@ -215,7 +231,7 @@ final class V3Cover {
             operations.addAll(backfill.subList(0, BACKFILL));
             return;
         }
-        if (!fits(operations, backfill, vouched)) {
+        if (!fits(operations, backfill.size(), vouched.size())) {
             if (create) {
                 operations.addAll(backfill); // at most BACKFILL: the cover waits for a write with room for it
             }
@@ -227,16 +243,16 @@ final class V3Cover {
                 .orElse(Cmp.version(V3Keys.CLAIMS_COVER, 0)));
         conditions.addAll(vouched);
         operations.add(new Op.Txn(conditions, List.of(Op.put(V3Keys.CLAIMS_COVER,
-                ("{\"revision\":" + snapshot.revision() + "}").getBytes(StandardCharsets.UTF_8))), List.of()));
+                ("{\"revision\":" + to + "}").getBytes(StandardCharsets.UTF_8))), List.of()));
     }
 
     /**
      * Whether the write's operations, the back-fills and the cover's transaction (its conditions: the cover and the
      * vouched claims) stay within {@link #MAX_TXN_OPS}.
      */
-    private static boolean fits(List<Op> operations, List<Op> backfill, List<Cmp> vouched) {
-        int level = operations.size() + backfill.size() + 1;
-        return level + 1 + vouched.size() <= MAX_TXN_OPS;
+    private static boolean fits(List<Op> operations, int backfill, int vouched) {
+        int level = operations.size() + backfill + 1;
+        return level + 1 + vouched <= MAX_TXN_OPS;
     }
 
     private static void keysWritten(Op op, Set<String> keys) {
