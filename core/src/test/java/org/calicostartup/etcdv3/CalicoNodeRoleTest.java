@@ -88,6 +88,61 @@ class CalicoNodeRoleTest {
         }
     }
 
+    /**
+     * The watch of the changed nodes (V3Watch) spans from the nodes to calico-startup's fence key, which Calico's
+     * role plus the /calico/startup/ grant does not cover: etcd cancels the watch, and the changed nodes are ranged
+     * instead — the same conflicts caught, one more round trip — until the role may read the whole span.
+     */
+    @Test
+    void aWatchTheRoleMayNotMakeFallsBackToRangingTheChangedNodes() throws Exception {
+        System.setProperty(V3Cover.MIN_NODES_PROPERTY, "0");
+        System.setProperty(V3Cover.CHANGED_NODES_PROPERTY, "watch");
+        try (EtcdCluster cluster = EtcdCluster.single(); EtcdV3Fixture etcd = new EtcdV3Fixture(cluster, tmp)) {
+            Auth auth = etcd.client().getAuthClient();
+            EtcdV3Fixture.await(auth.userAdd(bytes("root"), bytes("root-pw")));
+            EtcdV3Fixture.await(auth.userGrantRole(bytes("root"), bytes("root")));
+            EtcdV3Fixture.await(auth.roleAdd(bytes("calico-node")));
+            for (String[] grant : CALICO_NODE_ROLE) {
+                EtcdV3Fixture.await(auth.roleGrantPermission(bytes("calico-node"), bytes(grant[0]),
+                        bytes(prefixEnd(grant[0])), grant[1].equals("rw") ? Permission.Type.READWRITE
+                                : Permission.Type.READ));
+            }
+            EtcdV3Fixture.await(auth.roleGrantPermission(bytes("calico-node"), bytes("/calico/startup/"),
+                    bytes(prefixEnd("/calico/startup/")), Permission.Type.READWRITE));
+            EtcdV3Fixture.await(auth.userAdd(bytes("node"), bytes("node-pw")));
+            EtcdV3Fixture.await(auth.userGrantRole(bytes("node"), bytes("calico-node")));
+            // A node written without claims, before the cover exists.
+            etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
+            EtcdV3Fixture.await(auth.authEnable());
+            Map<String, String> credentials = Map.of("ETCD_USERNAME", "node", "ETCD_PASSWORD", "node-pw");
+
+            etcd.start(with(etcd.env("node-a"), credentials), EtcdV3Fixture.host("10.0.0.11/24"));
+            etcd.start(with(etcd.env("node-b"), credentials), EtcdV3Fixture.host("10.0.0.12/24"));
+            StartupReport refused = etcd.start(with(etcd.env("node-c"), credentials),
+                    EtcdV3Fixture.host("10.0.0.13/24"));
+            assertEquals(4, refused.io().roundTrips(), "the read, the refused watch beside a read, the range, the "
+                    + "write: " + refused.summary());
+            try (Client root = Client.builder().endpoints(cluster.clientUris().toArray(new java.net.URI[0]))
+                    .user(bytes("root")).password(bytes("root-pw")).build()) {
+                // A node written without claims after the cover: only the changed nodes can show it.
+                EtcdV3Fixture.await(root.getKVClient().put(bytes(V3Keys.node("calico-node-y")),
+                        bytes(EtcdV3Fixture.calicoNode("calico-node-y", "10.0.0.60/24", 400))));
+                StartupException conflict = assertThrows(StartupException.class, () -> etcd.start(
+                        with(etcd.env("node-d"), credentials), EtcdV3Fixture.host("10.0.0.60/24")));
+                assertEquals(StartupException.Reason.IP_CONFLICT, conflict.reason(), conflict.getMessage());
+                assertTrue(conflict.getMessage().contains("calico-node-y"), conflict.getMessage());
+                EtcdV3Fixture.await(root.getAuthClient().roleGrantPermission(bytes("calico-node"),
+                        bytes("/calico/"), bytes(prefixEnd("/calico/")), Permission.Type.READ));
+            }
+            StartupReport watched = etcd.start(with(etcd.env("node-e"), credentials),
+                    EtcdV3Fixture.host("10.0.0.15/24"));
+            assertEquals(3, watched.io().roundTrips(), watched.summary());
+        } finally {
+            System.clearProperty(V3Cover.MIN_NODES_PROPERTY);
+            System.clearProperty(V3Cover.CHANGED_NODES_PROPERTY);
+        }
+    }
+
     private static Map<String, String> with(Map<String, String> env, Map<String, String> more) {
         env.putAll(more);
         return env;
