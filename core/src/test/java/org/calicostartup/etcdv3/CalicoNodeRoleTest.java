@@ -41,16 +41,7 @@ class CalicoNodeRoleTest {
     void calicosOwnNodeRoleRegistersWithoutClaimsAndStillFindsConflicts() throws Exception {
         try (EtcdCluster cluster = EtcdCluster.single(); EtcdV3Fixture etcd = new EtcdV3Fixture(cluster, tmp)) {
             Auth auth = etcd.client().getAuthClient();
-            EtcdV3Fixture.await(auth.userAdd(bytes("root"), bytes("root-pw")));
-            EtcdV3Fixture.await(auth.userGrantRole(bytes("root"), bytes("root")));
-            EtcdV3Fixture.await(auth.roleAdd(bytes("calico-node")));
-            for (String[] grant : CALICO_NODE_ROLE) {
-                EtcdV3Fixture.await(auth.roleGrantPermission(bytes("calico-node"), bytes(grant[0]),
-                        bytes(prefixEnd(grant[0])), grant[1].equals("rw") ? Permission.Type.READWRITE
-                                : Permission.Type.READ));
-            }
-            EtcdV3Fixture.await(auth.userAdd(bytes("node"), bytes("node-pw")));
-            EtcdV3Fixture.await(auth.userGrantRole(bytes("node"), bytes("calico-node")));
+            calicoNodeUser(auth);
             EtcdV3Fixture.await(auth.authEnable());
             Map<String, String> credentials = Map.of("ETCD_USERNAME", "node", "ETCD_PASSWORD", "node-pw");
 
@@ -99,18 +90,9 @@ class CalicoNodeRoleTest {
         System.setProperty(V3Cover.CHANGED_NODES_PROPERTY, "watch");
         try (EtcdCluster cluster = EtcdCluster.single(); EtcdV3Fixture etcd = new EtcdV3Fixture(cluster, tmp)) {
             Auth auth = etcd.client().getAuthClient();
-            EtcdV3Fixture.await(auth.userAdd(bytes("root"), bytes("root-pw")));
-            EtcdV3Fixture.await(auth.userGrantRole(bytes("root"), bytes("root")));
-            EtcdV3Fixture.await(auth.roleAdd(bytes("calico-node")));
-            for (String[] grant : CALICO_NODE_ROLE) {
-                EtcdV3Fixture.await(auth.roleGrantPermission(bytes("calico-node"), bytes(grant[0]),
-                        bytes(prefixEnd(grant[0])), grant[1].equals("rw") ? Permission.Type.READWRITE
-                                : Permission.Type.READ));
-            }
+            calicoNodeUser(auth);
             EtcdV3Fixture.await(auth.roleGrantPermission(bytes("calico-node"), bytes("/calico/startup/"),
                     bytes(prefixEnd("/calico/startup/")), Permission.Type.READWRITE));
-            EtcdV3Fixture.await(auth.userAdd(bytes("node"), bytes("node-pw")));
-            EtcdV3Fixture.await(auth.userGrantRole(bytes("node"), bytes("calico-node")));
             // A node written without claims, before the cover exists.
             etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
             EtcdV3Fixture.await(auth.authEnable());
@@ -141,6 +123,20 @@ class CalicoNodeRoleTest {
             System.clearProperty(V3Cover.MIN_NODES_PROPERTY);
             System.clearProperty(V3Cover.CHANGED_NODES_PROPERTY);
         }
+    }
+
+    /** root (root-pw), and user node (node-pw) with Calico's calico-node role; auth not enabled yet. */
+    private static void calicoNodeUser(Auth auth) {
+        EtcdV3Fixture.await(auth.userAdd(bytes("root"), bytes("root-pw")));
+        EtcdV3Fixture.await(auth.userGrantRole(bytes("root"), bytes("root")));
+        EtcdV3Fixture.await(auth.roleAdd(bytes("calico-node")));
+        for (String[] grant : CALICO_NODE_ROLE) {
+            EtcdV3Fixture.await(auth.roleGrantPermission(bytes("calico-node"), bytes(grant[0]),
+                    bytes(prefixEnd(grant[0])), grant[1].equals("rw") ? Permission.Type.READWRITE
+                            : Permission.Type.READ));
+        }
+        EtcdV3Fixture.await(auth.userAdd(bytes("node"), bytes("node-pw")));
+        EtcdV3Fixture.await(auth.userGrantRole(bytes("node"), bytes("calico-node")));
     }
 
     private static Map<String, String> with(Map<String, String> env, Map<String, String> more) {

@@ -1,10 +1,8 @@
 package org.calicostartup.etcdv3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.calicostartup.StartupException;
 import org.calicostartup.StartupReport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,11 +51,7 @@ class ClaimsCoverTest extends SharedEtcdV3Test {
         assertTrue(etcd.get(V3Keys.CLAIMS_COVER).isPresent(), "created by the first startup of an empty cluster");
         etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
 
-        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-b", "IP",
-                "10.0.0.42/24"), EtcdV3Fixture.host("10.0.0.42/24")));
-        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
-        assertTrue(e.getMessage().contains("calico-node-x"), e.getMessage());
-        assertTrue(etcd.get(V3Keys.node("node-b")).isEmpty());
+        etcd.assertConflict("node-b", "10.0.0.42/24", "calico-node-x");
     }
 
     @Test
@@ -67,38 +61,24 @@ class ClaimsCoverTest extends SharedEtcdV3Test {
             etcd.start(etcd.env("node-f" + i, "IP", "10.0.2." + (i + 1) + "/24"),
                     EtcdV3Fixture.host("10.0.2." + (i + 1) + "/24"));
         }
-        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-z", "IP",
-                "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24")));
-        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
-        assertTrue(e.getMessage().contains("node-a"), e.getMessage());
+        etcd.assertConflict("node-z", "10.0.0.11/24", "node-a");
     }
 
     @Test
     void manyChangesSinceTheCoverAreReadWithoutReadingEveryNode() {
-        etcd.seedNodes(300, 400);
-        for (int i = 0; i < 10 && etcd.get(V3Keys.CLAIMS_COVER).isEmpty(); i++) {
-            etcd.start(etcd.env("node-b" + i, "IP", "10.0.1." + (i + 1) + "/24"),
-                    EtcdV3Fixture.host("10.0.1." + (i + 1) + "/24"));
-        }
-        assertTrue(etcd.get(V3Keys.CLAIMS_COVER).isPresent(), "created once every node was claimed");
+        etcd.seedNodesUntilCovered(300);
         for (int i = 0; i < V3Cover.NEWEST + 8; i++) {
             etcd.put(V3Keys.node("calico-node-" + i), EtcdV3Fixture.calicoNode("calico-node-" + i,
                     "10.0.3." + (i + 1) + "/24", 400));
         }
         // None of them has a claim yet: the conflict can only be seen among the nodes changed since the cover.
-        StartupException first = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-x", "IP",
-                "10.0.3.8/24"), EtcdV3Fixture.host("10.0.3.8/24")));
-        assertEquals(StartupException.Reason.IP_CONFLICT, first.reason(), first.getMessage());
-        assertTrue(first.getMessage().contains("calico-node-7"), first.getMessage());
+        etcd.assertConflict("node-x", "10.0.3.8/24", "calico-node-7");
         StartupReport report = etcd.start(etcd.env("node-c", "IP", "10.0.0.13/24"),
                 EtcdV3Fixture.host("10.0.0.13/24"));
         assertEquals(3, report.io().roundTrips(), "the read, the nodes changed since the cover, the write: "
                 + report.summary());
         assertTrue(report.io().keysRead() < 2 * V3Cover.NEWEST + 30, "not the 300: " + report.summary());
-        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-d", "IP",
-                "10.0.3.5/24"), EtcdV3Fixture.host("10.0.3.5/24")));
-        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
-        assertTrue(e.getMessage().contains("calico-node-4"), e.getMessage());
+        etcd.assertConflict("node-d", "10.0.3.5/24", "calico-node-4");
     }
 
     @Test
@@ -129,10 +109,7 @@ class ClaimsCoverTest extends SharedEtcdV3Test {
                     EtcdV3Fixture.host("10.0.0." + (50 + i) + "/24")).io().roundTrips();
         }
         assertEquals(2, roundTrips, "the cover caught up in steps: " + etcd.get(V3Keys.CLAIMS_COVER));
-        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-x", "IP",
-                "10.0.5.62/24"), EtcdV3Fixture.host("10.0.5.62/24")));
-        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
-        assertTrue(e.getMessage().contains("calico-node-61"), e.getMessage());
+        etcd.assertConflict("node-x", "10.0.5.62/24", "calico-node-61");
     }
 
     @Test
@@ -154,10 +131,7 @@ class ClaimsCoverTest extends SharedEtcdV3Test {
         StartupReport next = etcd.start(etcd.env("node-d", "IP", "10.0.0.45/24"),
                 EtcdV3Fixture.host("10.0.0.45/24"));
         assertEquals(2, next.io().roundTrips(), next.summary());
-        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-e", "IP",
-                "10.0.0.42/24"), EtcdV3Fixture.host("10.0.0.42/24")));
-        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
-        assertTrue(e.getMessage().contains("calico-node-x"), e.getMessage());
+        etcd.assertConflict("node-e", "10.0.0.42/24", "calico-node-x");
     }
 
     @Test

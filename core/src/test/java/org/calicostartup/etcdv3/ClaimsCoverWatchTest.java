@@ -1,10 +1,8 @@
 package org.calicostartup.etcdv3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.calicostartup.StartupException;
 import org.calicostartup.StartupReport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,12 +30,7 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
 
     @Test
     void aFirstRegistrationWatchesOnlyTheNodesChangedSinceTheCover() {
-        etcd.seedNodes(200, 400);
-        for (int i = 0; i < 8 && etcd.get(V3Keys.CLAIMS_COVER).isEmpty(); i++) {
-            etcd.start(etcd.env("node-b" + i, "IP", "10.0.1." + (i + 1) + "/24"),
-                    EtcdV3Fixture.host("10.0.1." + (i + 1) + "/24"));
-        }
-        assertTrue(etcd.get(V3Keys.CLAIMS_COVER).isPresent(), "created once every node was claimed");
+        etcd.seedNodesUntilCovered(200);
         etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
 
         StartupReport next = etcd.start(etcd.env("node-c", "IP", "10.0.0.13/24"),
@@ -48,10 +41,7 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
                 "the nodes changed since the cover, not the 200: " + next.summary());
         assertTrue(etcd.get(V3Keys.CLAIMS_FENCE).orElseThrow().contains("node-c"));
         // The cover moved up to node-c's second read, after it vouched for calico-node-x's (back-filled) claim.
-        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-d", "IP",
-                "10.0.0.42/24"), EtcdV3Fixture.host("10.0.0.42/24")));
-        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
-        assertTrue(e.getMessage().contains("calico-node-x"), e.getMessage());
+        etcd.assertConflict("node-d", "10.0.0.42/24", "calico-node-x");
     }
 
     @Test
@@ -63,14 +53,8 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
         etcd.put(V3Keys.node("calico-node-y"), EtcdV3Fixture.calicoNode("calico-node-y", "10.0.0.50/24", 400));
         etcd.put(V3Keys.node("calico-node-y"), EtcdV3Fixture.calicoNode("calico-node-y", "10.0.0.51/24", 400));
 
-        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-b", "IP",
-                "10.0.0.42/24"), EtcdV3Fixture.host("10.0.0.42/24")));
-        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
-        assertTrue(e.getMessage().contains("calico-node-x"), e.getMessage());
-        assertTrue(etcd.get(V3Keys.node("node-b")).isEmpty());
-        StartupException y = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-c", "IP",
-                "10.0.0.51/24"), EtcdV3Fixture.host("10.0.0.51/24")));
-        assertTrue(y.getMessage().contains("calico-node-y"), y.getMessage());
+        etcd.assertConflict("node-b", "10.0.0.42/24", "calico-node-x");
+        etcd.assertConflict("node-c", "10.0.0.51/24", "calico-node-y");
         etcd.start(etcd.env("node-e", "IP", "10.0.0.50/24"), EtcdV3Fixture.host("10.0.0.50/24"));
     }
 
@@ -89,10 +73,7 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
         etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
         etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
         etcd.compactToHead();
-        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-b", "IP",
-                "10.0.0.42/24"), EtcdV3Fixture.host("10.0.0.42/24")));
-        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
-        assertTrue(e.getMessage().contains("calico-node-x"), e.getMessage());
+        etcd.assertConflict("node-b", "10.0.0.42/24", "calico-node-x");
         StartupReport ranged = etcd.start(etcd.env("node-c", "IP", "10.0.0.43/24"),
                 EtcdV3Fixture.host("10.0.0.43/24"));
         assertEquals(4, ranged.io().roundTrips(), "the read, the refused watch, the range, the write: "

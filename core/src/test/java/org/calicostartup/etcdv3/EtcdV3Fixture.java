@@ -89,6 +89,32 @@ final class EtcdV3Fixture implements AutoCloseable {
         }).mode(mode).build().run();
     }
 
+    /**
+     * Starts node {@code name} with {@code IP=cidr} on a host that has that address: it must be refused for an IP
+     * conflict naming {@code holder}, and write no node of its own.
+     */
+    void assertConflict(String name, String cidr, String holder) {
+        org.calicostartup.StartupException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.calicostartup.StartupException.class, () -> start(env(name, "IP", cidr), host(cidr)));
+        org.junit.jupiter.api.Assertions.assertEquals(org.calicostartup.StartupException.Reason.IP_CONFLICT,
+                e.reason(), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(holder), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(get(V3Keys.node(name)).isEmpty(), name + " was written");
+    }
+
+    /**
+     * Seeds {@code count} nodes without claims, then registers node-b0, node-b1, … (10.0.1.x) until their back-fills
+     * let one of them create the claims cover (V3Cover; the minimum cluster size must allow it).
+     */
+    void seedNodesUntilCovered(int count) {
+        seedNodes(count, 400);
+        for (int i = 0; i <= count / V3Cover.BACKFILL + 2 && get(V3Keys.CLAIMS_COVER).isEmpty(); i++) {
+            start(env("node-b" + i, "IP", "10.0.1." + (i + 1) + "/24"), host("10.0.1." + (i + 1) + "/24"));
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(get(V3Keys.CLAIMS_COVER).isPresent(),
+                "created once every node was claimed");
+    }
+
     // ------------------------------------------------------------------------------------------------ data
 
     void put(String key, String value) {
