@@ -97,8 +97,16 @@ final class EtcdV3Connection implements AutoCloseable {
             } catch (StatusRuntimeException e) {
                 throw translate(e, what, Duration.ZERO);
             }
-            return V3Watch.open(member.channel(), members.credentials(), timeout.toNanos(), from, to,
-                    startRevision, stats);
+            return V3Watch.open(member.endpoint(), member.channel(), members.credentials(), timeout.toNanos(), from,
+                    to, startRevision, stats);
+        }
+
+        /**
+         * Whether calls still go to the member {@code watch} was opened on: after a failover (that member did not
+         * answer) the watch is not worth waiting for.
+         */
+        boolean onCurrentMember(V3Watch watch) {
+            return members.current().endpoint().equals(watch.endpoint());
         }
 
         /** One linearizable range read (a key, or a prefix), one round trip. */

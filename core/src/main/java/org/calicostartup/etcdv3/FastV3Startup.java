@@ -1,14 +1,12 @@
 package org.calicostartup.etcdv3;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
 import org.calicostartup.spi.StartupOutcome;
 import org.calicostartup.config.AddressSetting;
-import org.calicostartup.etcdv3.V3Snapshot.Stored;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
 import org.calicostartup.spi.IoStats;
@@ -75,7 +73,7 @@ final class FastV3Startup {
             if (plan instanceof V3Plan.NeedNodeList && watchFrom.isPresent()) {
                 long readRevision = snapshot.revision();
                 Optional<V3Snapshot> changed = context.timer().time("read",
-                        () -> readChangedByWatch(watchFrom.getAsLong(), readRevision));
+                        () -> changedNodes().watched(watchFrom.getAsLong(), readRevision));
                 if (changed.isPresent()) {
                     snapshot = changed.get();
                     plan = planner().plan(snapshot);
@@ -85,7 +83,7 @@ final class FastV3Startup {
             java.util.OptionalLong cover = watchFrom.isPresent() ? (watched ? java.util.OptionalLong.empty()
                     : watchFrom) : V3Cover.tooManyChanges(snapshot);
             if (plan instanceof V3Plan.NeedNodeList && cover.isPresent()) {
-                snapshot = context.timer().time("read", () -> readChangedSince(cover.getAsLong()));
+                snapshot = context.timer().time("read", () -> changedNodes().ranged(cover.getAsLong()));
                 plan = planner().plan(snapshot);
             }
             if (plan instanceof V3Plan.NeedNodeList need) {
@@ -115,6 +113,10 @@ final class FastV3Startup {
                     + "(attempt {})", name, retries + 1);
             backoff.pause(context.deadline());
         }
+    }
+
+    private V3ChangedNodes changedNodes() {
+        return new V3ChangedNodes(session, context, candidateClaimKeys());
     }
 
     private V3Planner planner() {
@@ -176,71 +178,6 @@ final class FastV3Startup {
                 snapshot.revision(),
                 cost.keysRead(), cost.bytesRead(), (System.nanoTime() - start) / 1_000_000);
         return snapshot;
-    }
-
-    /**
-     * Reads again what the first read read, with every node modified after the claims cover's revision instead of
-     * the most recent ones (at most {@link V3Cover#CHANGED_MAX} + 1): one more round trip, far fewer bytes than
-     * every node when many nodes changed at once (a fleet reboot).
-     */
-    private V3Snapshot readChangedSince(long coverRevision) {
-        List<String> claimKeys = candidateClaimKeys();
-        List<Op> ops = V3FirstRead.baseReads(name, claimKeys);
-        ops.add(Op.get(V3Keys.CLAIMS_COVER, false));
-        ops.add(Op.changedSince(V3Keys.NODES, coverRevision, V3Cover.CHANGED_MAX + 1));
-        long start = System.nanoTime();
-        V3Response.Txn response = session.txn("read the nodes changed since the claims cover", List.of(), ops,
-                List.of());
-        Iterator<V3Response.Range> gets = response.gets().iterator();
-        V3FirstRead.Base read = V3FirstRead.base(gets, claimKeys);
-        Optional<Stored> cover = V3FirstRead.single(gets.next());
-        List<Stored> changed = V3FirstRead.all(gets.next());
-        LOG.info("Read the {} nodes changed since the claims cover (revision {}) in one round trip at revision {}: "
-                + "{} ms", changed.size(), coverRevision, response.revision(), (System.nanoTime() - start) / 1_000_000);
-        return read.snapshot(response.revision(), Optional.empty(), new V3Snapshot.Cover(true, cover,
-                Optional.empty(), Optional.of(changed), coverRevision + 1));
-    }
-
-    /**
-     * Watch mode ({@link V3Cover#watchMode()}): reads again what the first read read, writing the fence key in the
-     * same transaction, while a watch from the claims cover's revision collects the nodes changed since it up to
-     * that transaction (the fence's event) — one round trip. Empty when the watch cannot tell (cover too far
-     * behind, compacted, refused, too busy): the caller ranges the nodes changed since the cover instead.
-     */
-    private Optional<V3Snapshot> readChangedByWatch(long coverRevision, long readRevision) {
-        if (readRevision - coverRevision > V3Cover.WATCH_MAX_REVISIONS) {
-            LOG.info("The claims cover (revision {}) is {} revisions behind: reading the nodes changed since it "
-                    + "instead of watching them", coverRevision, readRevision - coverRevision);
-            return Optional.empty();
-        }
-        List<String> claimKeys = candidateClaimKeys();
-        List<Op> ops = V3FirstRead.baseReads(name, claimKeys);
-        ops.add(Op.get(V3Keys.CLAIMS_COVER, false));
-        ops.add(Op.put(V3Keys.CLAIMS_FENCE, V3Resources.claim(name)));
-        String what = "watch the nodes changed since the claims cover";
-        long start = System.nanoTime();
-        try (V3Watch watch = session.watch(what, V3Keys.NODES, V3Keys.CLAIMS_FENCE + "\0", coverRevision + 1)) {
-            V3Response.Txn response = session.txn("read the cluster beside the watch", 2, List.of(), ops,
-                    List.of());
-            Optional<List<Stored>> changed = watch.changedUpTo(response.revision(), V3Keys.NODES,
-                    context.deadline().forCall(context.config().datastore().requestTimeout(), what).toNanos());
-            if (changed.isEmpty()) {
-                LOG.info("Could not watch the nodes changed since the claims cover (revision {}): {}; reading them "
-                        + "instead", coverRevision, watch.failure());
-                return Optional.empty();
-            }
-            Iterator<V3Response.Range> gets = response.gets().iterator();
-            V3FirstRead.Base read = V3FirstRead.base(gets, claimKeys);
-            Optional<Stored> cover = V3FirstRead.single(gets.next());
-            LOG.info("Watched the {} nodes changed since the claims cover (revision {}) beside one transaction at "
-                    + "revision {}: {} ms", changed.get().size(), coverRevision, response.revision(),
-                    (System.nanoTime() - start) / 1_000_000);
-            return Optional.of(read.snapshot(response.revision(), Optional.empty(), new V3Snapshot.Cover(true,
-                    cover, Optional.empty(), changed, coverRevision + 1)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StartupException(Reason.INTERNAL, "Interrupted while waiting for etcd (" + what + ")", e);
-        }
     }
 
     /** Claims to read: the addresses this host offers, as far as the settings may use them. */

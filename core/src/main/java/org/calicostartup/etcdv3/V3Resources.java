@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -64,8 +63,6 @@ final class V3Resources {
             json = JSON.readTree(new String(value, java.nio.charset.StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new MalformedException("not valid JSON (" + e.getOriginalMessage() + ")");
-        } catch (IOException e) {
-            throw new MalformedException("not readable (" + e.getMessage() + ")");
         }
         if (json == null || !json.isObject()) {
             throw new MalformedException("not a JSON object");

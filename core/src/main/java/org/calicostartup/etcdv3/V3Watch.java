@@ -34,20 +34,22 @@ final class V3Watch implements AutoCloseable {
     /** Events kept at most; more (a range busier than the conflict check can use) gives up the watch. */
     static final int MAX_EVENTS = 4 * V3Cover.CHANGED_MAX;
 
+    private final java.net.URI endpoint;
     private final IoStats stats;
     private final List<Change> events = new ArrayList<>();
     private ClientCallStreamObserver<WatchRequest> requests;
     private long delivered;
     private String failure;
 
-    private V3Watch(IoStats stats) {
+    private V3Watch(java.net.URI endpoint, IoStats stats) {
+        this.endpoint = endpoint;
         this.stats = stats;
     }
 
     /** Opens the watch of [{@code from}, {@code to}) from {@code startRevision}; the request leaves at once. */
-    static V3Watch open(ManagedChannel channel, CallCredentials credentials, long timeoutNanos, String from,
-            String to, long startRevision, IoStats stats) {
-        V3Watch watch = new V3Watch(stats);
+    static V3Watch open(java.net.URI endpoint, ManagedChannel channel, CallCredentials credentials,
+            long timeoutNanos, String from, String to, long startRevision, IoStats stats) {
+        V3Watch watch = new V3Watch(endpoint, stats);
         StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channel).withCallCredentials(credentials)
                 .withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS).watch(watch.new Responses());
         watch.requests = (ClientCallStreamObserver<WatchRequest>) requests;
@@ -87,6 +89,11 @@ final class V3Watch implements AutoCloseable {
             return Optional.of(latest.values().stream().filter(c -> !c.deleted())
                     .map(c -> new Stored(c.key(), c.value(), c.revision())).toList());
         }
+    }
+
+    /** The member the watch was sent to. */
+    java.net.URI endpoint() {
+        return endpoint;
     }
 
     /** Why {@link #changedUpTo} gave up, if it did. */
