@@ -58,6 +58,33 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
         etcd.start(etcd.env("node-e", "IP", "10.0.0.50/24"), EtcdV3Fixture.host("10.0.0.50/24"));
     }
 
+    /**
+     * On a three-member cluster, talking to each member alone (the leader and both followers): a follower applies the
+     * fence after the leader, and its watch still delivers every change up to it before the fence's event.
+     */
+    @Test
+    void eachMemberOfAClusterServesTheWatchUpToTheFence(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (org.calicostartup.testing.EtcdCluster cluster = org.calicostartup.testing.EtcdCluster.builder()
+                .members(3).start(); EtcdV3Fixture three = new EtcdV3Fixture(cluster, dir)) {
+            three.start(three.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
+            for (int m = 0; m < 3; m++) {
+                String endpoint = cluster.member(m).clientUri().toString();
+                String holder = "calico-node-" + m;
+                String taken = "10.0.6." + (m + 1) + "/24";
+                three.put(V3Keys.node(holder), EtcdV3Fixture.calicoNode(holder, taken, 400));
+                org.calicostartup.StartupException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        org.calicostartup.StartupException.class, () -> three.start(three.env("node-x", "IP", taken,
+                                "ETCD_ENDPOINTS", endpoint), EtcdV3Fixture.host(taken)));
+                assertEquals(org.calicostartup.StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
+                assertTrue(e.getMessage().contains(holder), e.getMessage());
+                StartupReport report = three.start(three.env("node-m" + m, "IP", "10.0.7." + (m + 1) + "/24",
+                        "ETCD_ENDPOINTS", endpoint), EtcdV3Fixture.host("10.0.7." + (m + 1) + "/24"));
+                assertEquals(3, report.io().roundTrips(), endpoint + ": " + report.summary());
+            }
+        }
+    }
+
     @Test
     void aNodeDeletedSinceTheCoverNoLongerHoldsItsAddress() {
         etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
