@@ -68,22 +68,11 @@ final class FastV3Startup {
         while (true) {
             V3Snapshot snapshot = settleProfile(context.timer().time("read", () -> read(false)));
             V3Plan plan = planner().plan(snapshot);
-            java.util.OptionalLong watchFrom = V3Cover.watchFrom(snapshot);
-            boolean watched = false;
-            if (plan instanceof V3Plan.NeedNodeList && watchFrom.isPresent()) {
-                long readRevision = snapshot.revision();
-                Optional<V3Snapshot> changed = context.timer().time("read",
-                        () -> changedNodes().watched(watchFrom.getAsLong(), readRevision));
-                if (changed.isPresent()) {
-                    snapshot = changed.get();
-                    plan = planner().plan(snapshot);
-                    watched = true;
-                }
-            }
-            java.util.OptionalLong cover = watchFrom.isPresent() ? (watched ? java.util.OptionalLong.empty()
-                    : watchFrom) : V3Cover.tooManyChanges(snapshot);
+            java.util.OptionalLong cover = V3Cover.changedNodesFrom(snapshot);
             if (plan instanceof V3Plan.NeedNodeList && cover.isPresent()) {
-                snapshot = context.timer().time("read", () -> changedNodes().ranged(cover.getAsLong()));
+                long readRevision = snapshot.revision();
+                snapshot = context.timer().time("read", () -> new V3ChangedNodes(session, context,
+                        candidateClaimKeys()).read(cover.getAsLong(), readRevision));
                 plan = planner().plan(snapshot);
             }
             if (plan instanceof V3Plan.NeedNodeList need) {
@@ -113,10 +102,6 @@ final class FastV3Startup {
                     + "(attempt {})", name, retries + 1);
             backoff.pause(context.deadline());
         }
-    }
-
-    private V3ChangedNodes changedNodes() {
-        return new V3ChangedNodes(session, context, candidateClaimKeys());
     }
 
     private V3Planner planner() {
@@ -151,10 +136,7 @@ final class FastV3Startup {
             base.add(Op.get(V3Keys.CLAIMS_COVER, false));
         }
         List<Op> withNodes = new ArrayList<>(base);
-        List<Op> everything = List.of(Op.get(V3Keys.NODES, true), Op.get(V3Keys.CLAIMS, true));
-        withNodes.add(!coverAware ? Op.get(V3Keys.NODES, true) : forceNodeList ? Op.txn(List.of(), everything)
-                : new Op.Txn(List.of(Cmp.version(V3Keys.CLAIMS_COVER, 0)), everything, V3Cover.watchMode()
-                        ? List.of() : List.of(Op.newest(V3Keys.NODES, V3Cover.NEWEST))));
+        withNodes.add(coverAware ? nodesBesideCover(forceNodeList) : Op.get(V3Keys.NODES, true));
 
         long start = System.nanoTime();
         IoStats.Counts before = context.stats().snapshot();
@@ -178,6 +160,19 @@ final class FastV3Startup {
                 snapshot.revision(),
                 cost.keysRead(), cost.bytesRead(), (System.nanoTime() - start) / 1_000_000);
         return snapshot;
+    }
+
+    /**
+     * The nodes the first read asks for beside the claims cover: every node and every claim where there is no cover
+     * (or it cannot serve: {@code everything}); else the most recently changed nodes, or none in watch mode.
+     */
+    private static Op nodesBesideCover(boolean everything) {
+        List<Op> all = List.of(Op.get(V3Keys.NODES, true), Op.get(V3Keys.CLAIMS, true));
+        if (everything) {
+            return Op.txn(List.of(), all);
+        }
+        return new Op.Txn(List.of(Cmp.version(V3Keys.CLAIMS_COVER, 0)), all,
+                V3Cover.watchMode() ? List.of() : List.of(Op.newest(V3Keys.NODES, V3Cover.NEWEST)));
     }
 
     /** Claims to read: the addresses this host offers, as far as the settings may use them. */

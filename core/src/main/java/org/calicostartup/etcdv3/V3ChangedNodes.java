@@ -32,11 +32,20 @@ final class V3ChangedNodes {
     }
 
     /**
+     * The second read: in watch mode by a watch ({@link #watched}), ranged when the watch cannot tell; else ranged.
+     * {@code readRevision} is the first read's.
+     */
+    V3Snapshot read(long coverRevision, long readRevision) {
+        Optional<V3Snapshot> watched = V3Cover.watchMode() ? watched(coverRevision, readRevision) : Optional.empty();
+        return watched.orElseGet(() -> ranged(coverRevision));
+    }
+
+    /**
      * Reads again what the first read read, with every node modified after the claims cover's revision instead of
      * the most recent ones (at most {@link V3Cover#CHANGED_MAX} + 1): one more round trip, far fewer bytes than
      * every node when many nodes changed at once (a fleet reboot).
      */
-    V3Snapshot ranged(long coverRevision) {
+    private V3Snapshot ranged(long coverRevision) {
         List<Op> ops = V3FirstRead.baseReads(name, claimKeys);
         ops.add(Op.get(V3Keys.CLAIMS_COVER, false));
         ops.add(Op.changedSince(V3Keys.NODES, coverRevision, V3Cover.CHANGED_MAX + 1));
@@ -57,9 +66,9 @@ final class V3ChangedNodes {
      * Watch mode ({@link V3Cover#watchMode()}): reads again what the first read read, writing the fence key in the
      * same transaction, while a watch from the claims cover's revision collects the nodes changed since it up to
      * that transaction (the fence's event) — one round trip. Empty when the watch cannot tell (cover too far
-     * behind, compacted, refused, too busy): the caller ranges them instead ({@link #ranged}).
+     * behind, compacted, refused, too busy): they are ranged instead ({@link #ranged}).
      */
-    Optional<V3Snapshot> watched(long coverRevision, long readRevision) {
+    private Optional<V3Snapshot> watched(long coverRevision, long readRevision) {
         if (readRevision - coverRevision > V3Cover.WATCH_MAX_REVISIONS) {
             LOG.info("The claims cover (revision {}) is {} revisions behind: reading the nodes changed since it "
                     + "instead of watching them", coverRevision, readRevision - coverRevision);

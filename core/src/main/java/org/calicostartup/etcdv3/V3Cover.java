@@ -73,16 +73,6 @@ final class V3Cover {
         return "watch".equals(System.getProperty(CHANGED_NODES_PROPERTY, "newest"));
     }
 
-    /** In watch mode: the cover's revision, when the first read found a usable one and read no nodes. */
-    static java.util.OptionalLong watchFrom(V3Snapshot snapshot) {
-        if (!watchMode() || snapshot.nodes().isPresent() || !snapshot.cover().read()
-                || snapshot.cover().newestNodes().isPresent()) {
-            return java.util.OptionalLong.empty();
-        }
-        long revision = revision(snapshot.cover().key(), snapshot.revision());
-        return revision > 0 ? java.util.OptionalLong.of(revision) : java.util.OptionalLong.empty();
-    }
-
     /** The nodes the conflict check can rely on: all of them, or ({@code partial}) the ones changed since R. */
     record View(List<Stored> nodes, boolean partial) {
     }
@@ -106,17 +96,22 @@ final class V3Cover {
     }
 
     /**
-     * The cover's revision when the snapshot read the {@link #NEWEST} most recently changed nodes and more than
-     * that changed since it: then the nodes modified since that revision are worth reading before all of them.
+     * The cover's revision when the first read could not tell the nodes changed since it and they are worth reading
+     * (a second round trip, {@link V3ChangedNodes}) before all of them: in watch mode, whenever it found a usable
+     * cover; otherwise when more than the {@link #NEWEST} most recently changed nodes it read changed since it.
+     * Empty after that second read.
      */
-    static java.util.OptionalLong tooManyChanges(V3Snapshot snapshot) {
-        Optional<List<Stored>> newest = snapshot.cover().newestNodes();
-        if (snapshot.nodes().isPresent() || newest.isEmpty() || snapshot.cover().changedSince() > 0) {
+    static java.util.OptionalLong changedNodesFrom(V3Snapshot snapshot) {
+        if (snapshot.nodes().isPresent() || !snapshot.cover().read() || snapshot.cover().changedSince() > 0) {
             return java.util.OptionalLong.empty();
         }
         long revision = revision(snapshot.cover().key(), snapshot.revision());
-        return revision > 0 && changedSince(snapshot, newest.get(), revision).isEmpty()
-                ? java.util.OptionalLong.of(revision) : java.util.OptionalLong.empty();
+        if (revision == 0) {
+            return java.util.OptionalLong.empty();
+        }
+        Optional<List<Stored>> newest = snapshot.cover().newestNodes();
+        boolean worth = newest.isPresent() ? changedSince(snapshot, newest.get(), revision).isEmpty() : watchMode();
+        return worth ? java.util.OptionalLong.of(revision) : java.util.OptionalLong.empty();
     }
 
     /** The nodes changed since the cover's {@code revision}, if what was read holds all of them. */
@@ -231,10 +226,9 @@ final class V3Cover {
             operations.addAll(backfill.subList(0, BACKFILL));
             return;
         }
-        if (!fits(operations, backfill.size(), vouched.size())) {
-            if (create) {
-                operations.addAll(backfill); // at most BACKFILL: the cover waits for a write with room for it
-            }
+        if (create && !fits(operations, backfill.size(), vouched.size())) {
+            // (A partial view's loop above stopped where it fits.)
+            operations.addAll(backfill); // at most BACKFILL: the cover waits for a write with room for it
             return;
         }
         operations.addAll(backfill);
