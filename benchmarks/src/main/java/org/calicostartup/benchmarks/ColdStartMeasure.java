@@ -82,8 +82,7 @@ public final class ColdStartMeasure {
     private void measure(DatastoreType type, BenchCluster cluster) throws IOException, InterruptedException {
         Path archive = work.resolve("calico-startup-" + type.envValue() + ".jsa");
         // The archive is written by one run with -XX:ArchiveClassesAtExit (what bin/calico-startup does).
-        run(List.of(JAVA, NO_COVER, "-XX:ArchiveClassesAtExit=" + archive, "-jar", jar.toString(), "run"), cluster,
-                type);
+        run(java(List.of(NO_COVER, "-XX:ArchiveClassesAtExit=" + archive), jar, "run"), cluster, type);
         // Every variant does the same work as the baseline: it reads every node. (On 1,000 nodes or more calico-startup
         // would otherwise create a claims cover during the runs, and later runs would read ~20 KB instead.)
         List<String> cds = List.of(NO_COVER, "-XX:SharedArchiveFile=" + archive);
@@ -98,8 +97,7 @@ public final class ColdStartMeasure {
         if (baseline.isPresent()) {
             // An agent jar of an earlier commit, with the options its own bin/calico-startup passed (AppCDS, C1).
             Path baselineArchive = work.resolve("baseline-" + type.envValue() + ".jsa");
-            run(List.of(JAVA, "-XX:ArchiveClassesAtExit=" + baselineArchive, "-jar", baseline.get().toString(),
-                    "run"), cluster, type);
+            run(java(List.of("-XX:ArchiveClassesAtExit=" + baselineArchive), baseline.get(), "run"), cluster, type);
             commands.put("baseline jar (its AppCDS, C1)", java(List.of("-XX:SharedArchiveFile=" + baselineArchive,
                     "-XX:TieredStopAtLevel=1"), baseline.get(), "run"));
         }

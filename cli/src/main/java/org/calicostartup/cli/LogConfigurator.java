@@ -17,8 +17,9 @@ import java.time.format.DateTimeFormatter;
 /**
  * The agent's logging, configured in code — by {@link AgentLogging} when the agent's main runs, and found by
  * logback through {@code META-INF/services} where logback initialises itself (an in-process caller of
- * {@link Main#execute}): no XML to find and parse on every start. One console appender, {@code STDOUT}, writing calico-node's line format
- * {@code 2018-03-01 07:27:20.123 [INFO][<pid>] startup.go 187: <msg>} — here the class's simple name and line.
+ * {@link Main#execute}): no XML to find and parse on every start. One console appender, {@code STDOUT}, writing
+ * calico-node's line format {@code 2018-03-01 07:27:20.123 [INFO][<pid>] startup.go 187: <msg>} — here the class's
+ * simple name and line.
  * The transport's own libraries log at WARN and above.
  */
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
