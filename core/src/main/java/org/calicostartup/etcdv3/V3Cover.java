@@ -134,8 +134,9 @@ final class V3Cover {
             return 0;
         }
         try {
-            JsonNode json = V3Resources.JSON.readTree(new String(cover.get().value(), StandardCharsets.UTF_8));
-            JsonNode revision = json == null ? null : json.get("revision");
+            JsonNode json = org.calicostartup.internal.JsonTrees.read(V3Resources.JSON,
+                    new String(cover.get().value(), StandardCharsets.UTF_8));
+            JsonNode revision = json.get("revision");
             if (revision != null && revision.canConvertToLong() && revision.isIntegralNumber()
                     && revision.asLong() > 0 && revision.asLong() <= readRevision) {
                 return revision.asLong();

@@ -37,7 +37,7 @@ final class V3NodeAddresses {
         // Decoded as Go's decoder does: an invalid UTF-8 byte becomes U+FFFD instead of failing the value.
         String text = new String(value, StandardCharsets.UTF_8);
         Found found = new Found();
-        try (JsonParser parser = V3Resources.JSON.getFactory().createParser(text)) {
+        try (JsonParser parser = V3Resources.JSON.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 // The tree reader reads the first value whole before refusing it: an invalid one is invalid JSON.

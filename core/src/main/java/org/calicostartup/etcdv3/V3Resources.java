@@ -1,8 +1,9 @@
 package org.calicostartup.etcdv3;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.SecureRandom;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.calicostartup.config.PoolSettings;
+import org.calicostartup.internal.JsonTrees;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
 import org.calicostartup.node.StoredAddresses;
@@ -26,10 +28,8 @@ import org.calicostartup.profile.ReleaseProfile;
  */
 final class V3Resources {
 
-    /** Go's encoding/json nests up to 10,000 levels; Jackson's default stops at 1,000. */
-    static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
-                    .maxNestingDepth(10_000).build()).build());
+    /** Go's nesting limit, reading and writing ({@link JsonTrees#GO}). */
+    static final JsonFactory JSON = JsonTrees.GO;
     static final String API_VERSION = "projectcalico.org/v3";
     static final String DEFAULT_IPV4_POOL = "default-ipv4-ippool";
     static final String DEFAULT_IPV6_POOL = "default-ipv6-ippool";
@@ -48,11 +48,7 @@ final class V3Resources {
     }
 
     static byte[] bytes(JsonNode json) {
-        try {
-            return JSON.writeValueAsBytes(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + json, e);
-        }
+        return JsonTrees.bytes(JSON, json);
     }
 
     /** Parses a stored value as a JSON object of the given kind (a missing kind is tolerated). */
@@ -60,7 +56,7 @@ final class V3Resources {
         JsonNode json;
         try {
             // Decoded as Go's decoder does: an invalid UTF-8 byte becomes U+FFFD instead of failing the value.
-            json = JSON.readTree(new String(value, java.nio.charset.StandardCharsets.UTF_8));
+            json = JsonTrees.read(JSON, new String(value, java.nio.charset.StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new MalformedException("not valid JSON (" + e.getOriginalMessage() + ")");
         }
@@ -80,7 +76,7 @@ final class V3Resources {
 
     /** A new resource's envelope, as Calico's client creates it: kind, apiVersion, name, uid, creationTimestamp. */
     static ObjectNode newResource(String kind, String name, Clock clock) {
-        ObjectNode resource = JSON.createObjectNode();
+        ObjectNode resource = JsonNodeFactory.instance.objectNode();
         resource.put("kind", kind);
         resource.put("apiVersion", API_VERSION);
         ObjectNode metadata = resource.putObject("metadata");

@@ -1,7 +1,8 @@
 package org.calicostartup.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import org.calicostartup.internal.JsonTrees;
 import java.io.IOException;
 import java.util.Optional;
 import org.calicostartup.net.CidrAddress;
@@ -16,8 +17,6 @@ public final class IpClaims {
     /** The prefix of every claim key. */
     public static final String PREFIX = "/calico/startup/v1/ipclaims/";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private IpClaims() {
     }
 
@@ -28,14 +27,14 @@ public final class IpClaims {
 
     /** The claim value naming {@code nodeName}. */
     public static String value(String nodeName) {
-        return JSON.createObjectNode().put("node", nodeName).toString();
+        return JsonTrees.string(JsonNodeFactory.instance.objectNode().put("node", nodeName));
     }
 
     /** The node a claim value names; empty if the value is not a claim. */
     public static Optional<String> holder(String value) {
         try {
-            JsonNode json = JSON.readTree(value);
-            return json != null && json.path("node").isTextual() ? Optional.of(json.path("node").asText())
+            JsonNode json = JsonTrees.read(JsonTrees.DEFAULT, value);
+            return json.path("node").isTextual() ? Optional.of(json.path("node").asText())
                     : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();

@@ -61,6 +61,23 @@ class HardeningV3Test extends SharedEtcdV3Test {
         assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
     }
 
+    /**
+     * This node's own stored value nested 2,000 levels deep (Go decodes up to 10,000): an address change rewrites it
+     * with the nested field as it was. (Jackson's writer stops at 1,000 levels by default: the update used to fail.)
+     */
+    @Test
+    void aDeeplyNestedOwnNodeIsUpdatedWithItsNestingKept() {
+        String deep = "{\"a\":".repeat(2000) + "1" + "}".repeat(2000);
+        etcd.put(V3Keys.node("node-a"), "{\"kind\":\"Node\",\"apiVersion\":\"projectcalico.org/v3\",\"metadata\":"
+                + "{\"name\":\"node-a\"},\"spec\":{\"junk\":" + deep + ",\"bgp\":"
+                + "{\"ipv4Address\":\"10.0.0.12/24\"}}}");
+        StartupReport report = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
+        assertFalse(report.nodeCreated());
+        String stored = etcd.get(V3Keys.node("node-a")).orElseThrow();
+        assertTrue(stored.contains("\"junk\":" + deep + ","), "nesting kept");
+        assertTrue(stored.contains("\"ipv4Address\":\"10.0.0.11/24\""), stored.substring(stored.length() - 200));
+    }
+
     /** A neighbour of 1 MB (etcd's request limit is 1.5 MiB) is read like any other. */
     @Test
     void aHugeNeighbourIsReadLikeAnyOther() {

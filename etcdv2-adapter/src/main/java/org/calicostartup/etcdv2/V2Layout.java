@@ -1,7 +1,7 @@
 package org.calicostartup.etcdv2;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.calicostartup.config.EncapsulationMode;
 import org.calicostartup.config.PoolSettings;
+import org.calicostartup.internal.JsonTrees;
 import org.calicostartup.etcdv2.EtcdV2Client.Request;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
@@ -26,7 +27,6 @@ import org.calicostartup.node.StoredAddresses;
  */
 final class V2Layout {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     static final String DEFAULT_IPV6_POOL = "fd80:24e2:f998:72d6::/64";
     static final String HOSTS = "/calico/v1/host";
     static final String BGP_HOSTS = "/calico/bgp/v1/host";
@@ -95,7 +95,7 @@ final class V2Layout {
 
     /** {@code {"cidr":…,"ipip":…,"ipip_mode":…,"masquerade":…,"ipam":true,"disabled":false}}, fields in this order. */
     static String poolValue(CidrAddress cidr, PoolSettings pool) {
-        ObjectNode json = JSON.createObjectNode();
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("cidr", cidr.network().toString());
         boolean ipip = pool.family() == IpFamily.V4 && pool.ipipMode() != EncapsulationMode.NEVER;
         json.put("ipip", ipip ? "tunl0" : "");
@@ -103,12 +103,13 @@ final class V2Layout {
         json.put("masquerade", pool.natOutgoing());
         json.put("ipam", true);
         json.put("disabled", false);
-        return json.toString();
+        return JsonTrees.string(json);
     }
 
     static String orchestratorRefs(String k8sNodeName) {
-        return JSON.createArrayNode().add(JSON.createObjectNode().put("orchestrator", "k8s")
-                .put("nodeName", k8sNodeName)).toString();
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        return JsonTrees.string(nodes.arrayNode().add(nodes.objectNode().put("orchestrator", "k8s")
+                .put("nodeName", k8sNodeName)));
     }
 
     static String clusterGuid() {

@@ -4,7 +4,7 @@ import org.calicostartup.autodetect.HostInterface;
 import org.calicostartup.autodetect.InterfaceSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.calicostartup.internal.JsonTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,6 @@ public final class IpCommandInterfaces implements InterfaceSource {
     private static final List<Path> LOCATIONS = List.of(Path.of("/usr/sbin/ip"), Path.of("/sbin/ip"),
             Path.of("/usr/bin/ip"), Path.of("/bin/ip"));
     private static final long TIMEOUT_SECONDS = 5;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path ip;
     private final Optional<String> namespace;
@@ -81,8 +80,8 @@ public final class IpCommandInterfaces implements InterfaceSource {
 
     /** Parses {@code ip -json address show}: links sorted by index, addresses in the order printed. */
     static List<HostInterface> parse(byte[] json) throws IOException {
-        JsonNode root = JSON.readTree(json);
-        if (root == null || !root.isArray()) {
+        JsonNode root = JsonTrees.read(JsonTrees.DEFAULT, json);
+        if (!root.isArray()) {
             throw new IOException("ip -json address show did not print a JSON array");
         }
         List<JsonNode> links = new ArrayList<>();
