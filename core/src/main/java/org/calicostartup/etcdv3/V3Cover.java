@@ -82,17 +82,15 @@ final class V3Cover {
         if (snapshot.nodes().isPresent()) {
             return Optional.of(new View(snapshot.nodes().get(), false));
         }
-        Optional<List<Stored>> newest = snapshot.cover().newestNodes();
-        if (newest.isEmpty()) {
-            return Optional.empty();
-        }
         long revision = revision(snapshot.cover().key(), snapshot.revision());
         if (revision == 0) {
+            // Said here, at the first read, in either mode (watch mode reads no newest nodes to look at).
             snapshot.cover().key().ifPresent(cover -> LOG.warn("Ignoring the unreadable claims cover {} ({}): "
                     + "reading all nodes", cover.key(), new String(cover.value(), StandardCharsets.UTF_8)));
             return Optional.empty();
         }
-        return changedSince(snapshot, newest.get(), revision);
+        Optional<List<Stored>> newest = snapshot.cover().newestNodes();
+        return newest.flatMap(read -> changedSince(snapshot, read, revision));
     }
 
     /**

@@ -117,9 +117,13 @@ class ClaimsCoverTest extends SharedEtcdV3Test {
         etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
         etcd.put(V3Keys.CLAIMS_COVER, "{\"revision\":\"soon\"}");
         etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
-        StartupReport report = etcd.start(etcd.env("node-b", "IP", "10.0.0.43/24"),
-                EtcdV3Fixture.host("10.0.0.43/24"));
+        StartupReport[] started = new StartupReport[1];
+        java.util.List<String> warnings = EtcdV3Fixture.warnings(V3Cover.class, () -> started[0] = etcd.start(
+                etcd.env("node-b", "IP", "10.0.0.43/24"), EtcdV3Fixture.host("10.0.0.43/24")));
+        StartupReport report = started[0];
         assertEquals(3, report.io().roundTrips(), "the read, every node, the write: " + report.summary());
+        assertEquals(java.util.List.of("Ignoring the unreadable claims cover " + V3Keys.CLAIMS_COVER
+                + " ({\"revision\":\"soon\"}): reading all nodes"), warnings);
         // That startup read every node and claim and back-filled calico-node-x's claim; the next one finds every
         // node claimed and moves the cover up to its read (etcd evaluates all of a transaction's conditions before
         // its writes, so a cover is never written beside the claims it relies on).

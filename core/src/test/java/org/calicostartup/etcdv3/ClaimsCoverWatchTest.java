@@ -114,4 +114,15 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
                 EtcdV3Fixture.host("10.0.0.45/24"));
         assertEquals(3, watched.io().roundTrips(), watched.summary());
     }
+
+    @Test
+    void anUnreadableCoverIsSaidAndEveryNodeRead() {
+        etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
+        etcd.put(V3Keys.CLAIMS_COVER, "{\"revision\":-1}");
+        etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
+        java.util.List<String> warnings = EtcdV3Fixture.warnings(V3Cover.class, () ->
+                etcd.assertConflict("node-b", "10.0.0.42/24", "calico-node-x"));
+        assertEquals(java.util.List.of("Ignoring the unreadable claims cover " + V3Keys.CLAIMS_COVER
+                + " ({\"revision\":-1}): reading all nodes"), warnings);
+    }
 }
