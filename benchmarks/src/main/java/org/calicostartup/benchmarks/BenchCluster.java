@@ -140,6 +140,13 @@ final class BenchCluster implements AutoCloseable {
         };
     }
 
+    /** Whether etcd holds {@code key} (read directly, not through the latency proxy). */
+    boolean has(String key) throws Exception {
+        try (Client client = Client.builder().endpoints(etcd).build()) {
+            return client.getKVClient().get(bytes(key)).get(60, TimeUnit.SECONDS).getCount() > 0;
+        }
+    }
+
     private void seedV3(int nodes, boolean claims) throws Exception {
         try (Client client = Client.builder().endpoints(etcd).maxInboundMessageSize(256 << 20).build()) {
             KV kv = client.getKVClient();

@@ -36,6 +36,8 @@ public final class ColdStartMeasure {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     /** No claims cover: calico-startup reads every node, as the baseline does. */
     private static final String NO_COVER = "-Dcalico.startup.claimsCoverMinNodes=" + Integer.MAX_VALUE;
+    /** calico-startup's default {@code claimsCoverMinNodes}: from this many nodes it keeps a claims cover. */
+    private static final int V3_COVER_MIN_NODES = 1000;
 
     private final Path jar;
     private final int runs;
@@ -63,41 +65,69 @@ public final class ColdStartMeasure {
                 java.util.Optional.ofNullable(System.getProperty("baseline.jar")).map(b -> Path.of(b)
                         .toAbsolutePath()));
         measure.md.append("# CLI cold start: process start → node registered → exit\n\n`calico-startup run`, first ")
-                .append("registration of a new node beside ").append(nodes).append(" nodes (every node read: no ")
-                .append("claims cover), local etcd (RTT 0), ")
+                .append("registration of a new node beside ").append(nodes).append(" nodes, local etcd (RTT 0), ")
                 .append("median of ").append(measure.runs).append(" runs each; `/usr/bin/time -v`.\n\n")
+                .append("Rows `etcdv3` and `etcdv2`: every node is read, as the baseline does (no claims cover). ")
+                .append("Rows `etcdv3, claims cover`: calico-startup as it runs by default from 1,000 nodes, in a ")
+                .append("cluster whose nodes hold their IP claims, where the first registration created the cover: ")
+                .append("the nodes changed since it are read instead of every node (the baseline still reads every ")
+                .append("node).\n\n")
                 .append("| datastore | JVM | wall time (median) | max RSS (median) |\n|---|---|---|---|\n");
         try (EtcdCluster etcd = EtcdCluster.builder().start()) {
             System.setProperty("etcd.endpoints", etcd.member(0).clientUri().toString());
             for (DatastoreType type : DatastoreType.values()) {
                 try (BenchCluster cluster = new BenchCluster(type, nodes, 0)) {
-                    measure.measure(type, cluster);
+                    measure.measure(type, cluster, false);
+                }
+            }
+            if (nodes >= V3_COVER_MIN_NODES) {
+                // What calico-startup does by default from 1,000 nodes on etcd v3: in a cluster whose nodes hold their
+                // IP claims (one registered by calico-startup), the first registration creates the claims cover and
+                // later ones read the nodes changed since it (~20 KB) instead of every node.
+                try (BenchCluster cluster = new BenchCluster(DatastoreType.ETCDV3, nodes, 0, true)) {
+                    measure.measure(DatastoreType.ETCDV3, cluster, true);
                 }
             }
         }
         Files.writeString(out, measure.md.toString());
     }
 
-    /** Every variant on one datastore: archives recorded first, then {@code runs} measured runs of each. */
-    private void measure(DatastoreType type, BenchCluster cluster) throws IOException, InterruptedException {
-        Path archive = work.resolve("calico-startup-" + type.envValue() + ".jsa");
-        // The archive is written by one run with -XX:ArchiveClassesAtExit (what bin/calico-startup does).
-        run(java(List.of(NO_COVER, "-XX:ArchiveClassesAtExit=" + archive), jar, "run"), cluster, type);
-        // Every variant does the same work as the baseline: it reads every node. (On 1,000 nodes or more calico-startup
-        // would otherwise create a claims cover during the runs, and later runs would read ~20 KB instead.)
-        List<String> cds = List.of(NO_COVER, "-XX:SharedArchiveFile=" + archive);
+    /**
+     * Every variant on one datastore: archives recorded first, then {@code runs} measured runs of each. Without
+     * {@code cover}, every variant does the same work as the baseline: it reads every node (on 1,000 nodes or more
+     * calico-startup would otherwise create a claims cover during the runs, and later runs would read ~20 KB instead).
+     * With it, calico-startup runs as it does by default, on a cluster where the cover stands.
+     */
+    private void measure(DatastoreType type, BenchCluster cluster, boolean cover) throws Exception {
+        String label = type.envValue() + (cover ? ", claims cover" : "");
+        Path archive = work.resolve("calico-startup-" + label.replace(", ", "-").replace(' ', '-') + ".jsa");
+        List<String> coverOption = cover ? List.of() : List.of(NO_COVER);
+        // The archive is written by one run with -XX:ArchiveClassesAtExit (what bin/calico-startup does). With cover,
+        // that run is the first registration in the cluster: it reads every node and claim and creates the cover.
+        List<String> recording = new ArrayList<>(coverOption);
+        recording.add("-XX:ArchiveClassesAtExit=" + archive);
+        run(java(recording, jar, "run"), cluster, type, cover);
+        if (cover && !cluster.has("/calico/startup/v1/claims-cover")) {
+            throw new IllegalStateException("no claims cover after the first registration in a cluster whose nodes "
+                    + "hold their claims");
+        }
+        List<String> cds = new ArrayList<>(coverOption);
+        cds.add("-XX:SharedArchiveFile=" + archive);
         List<String> launcherOptions = new ArrayList<>(cds);
         launcherOptions.addAll(LAUNCHER_OPTIONS);
         Map<String, List<String>> commands = new LinkedHashMap<>();
-        commands.put("plain JVM", java(List.of(NO_COVER), jar, "run"));
-        commands.put("AppCDS archive", java(cds, jar, "run"));
+        if (!cover) {
+            commands.put("plain JVM", java(List.of(NO_COVER), jar, "run"));
+            commands.put("AppCDS archive", java(cds, jar, "run"));
+        }
         commands.put("bin/calico-startup (AppCDS, C1, SerialGC, no perf data)", java(launcherOptions, jar, "run"));
         // What `run` must stay close to: the same JVM and options starting and printing its configuration.
         commands.put("show-config, same options", java(launcherOptions, jar, "show-config"));
         if (baseline.isPresent()) {
             // An agent jar of an earlier commit, with the options its own bin/calico-startup passed (AppCDS, C1).
-            Path baselineArchive = work.resolve("baseline-" + type.envValue() + ".jsa");
-            run(java(List.of("-XX:ArchiveClassesAtExit=" + baselineArchive), baseline.get(), "run"), cluster, type);
+            Path baselineArchive = work.resolve("baseline-" + label.replace(", ", "-").replace(' ', '-') + ".jsa");
+            run(java(List.of("-XX:ArchiveClassesAtExit=" + baselineArchive), baseline.get(), "run"), cluster, type,
+                    cover);
             commands.put("baseline jar (its AppCDS, C1)", java(List.of("-XX:SharedArchiveFile=" + baselineArchive,
                     "-XX:TieredStopAtLevel=1"), baseline.get(), "run"));
         }
@@ -107,19 +137,18 @@ public final class ColdStartMeasure {
             Path lib = launcher.get().getParent().resolveSibling("lib");
             Files.deleteIfExists(lib.resolve("calico-startup.jsa"));
             Files.deleteIfExists(lib.resolve("calico-startup.jsa.home"));
-            run(List.of(launcher.get().toString(), "run"), cluster, type);
+            run(List.of(launcher.get().toString(), "run"), cluster, type, cover);
             commands.put("bin/dist runtime (jlink, AppCDS, C1, SerialGC)", List.of(launcher.get().toString(), "run"));
         }
         for (Map.Entry<String, List<String>> variant : commands.entrySet()) {
             List<double[]> samples = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
-                samples.add(run(variant.getValue(), cluster, type));
+                samples.add(run(variant.getValue(), cluster, type, cover));
             }
             double wall = median(samples.stream().mapToDouble(s -> s[0]).toArray());
             double rss = median(samples.stream().mapToDouble(s -> s[1]).toArray());
-            md.append(String.format("| %s | %s | %.2f s | %.0f MB |%n", type.envValue(), variant.getKey(), wall,
-                    rss / 1024));
-            System.out.printf("%s %s: %.2f s, %.0f MB%n", type.envValue(), variant.getKey(), wall, rss / 1024);
+            md.append(String.format("| %s | %s | %.2f s | %.0f MB |%n", label, variant.getKey(), wall, rss / 1024));
+            System.out.printf("%s %s: %.2f s, %.0f MB%n", label, variant.getKey(), wall, rss / 1024);
         }
     }
 
@@ -130,8 +159,8 @@ public final class ColdStartMeasure {
         return command;
     }
 
-    /** One process: returns {wall seconds, max RSS kB}. */
-    private double[] run(List<String> calicoStartup, BenchCluster cluster, DatastoreType type)
+    /** One process: returns {wall seconds, max RSS kB}. Without {@code cover}, the dist launcher's runs make none. */
+    private double[] run(List<String> calicoStartup, BenchCluster cluster, DatastoreType type, boolean cover)
             throws IOException, InterruptedException {
         int index = next++;
         List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-v"));
@@ -140,7 +169,9 @@ public final class ColdStartMeasure {
                 .redirectError(work.resolve("time").toFile());
         builder.environment().putAll(cluster.directEnv(type, "cold-" + index));
         builder.environment().put("IP", BenchCluster.address(index));
-        builder.environment().put("CALICO_STARTUP_JAVA_OPTS", NO_COVER); // the dist launcher's runs
+        if (!cover) {
+            builder.environment().put("CALICO_STARTUP_JAVA_OPTS", NO_COVER); // the dist launcher's runs
+        }
         int code = builder.start().waitFor();
         String time = Files.readString(work.resolve("time"));
         if (code != 0) {
