@@ -11,7 +11,17 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, DiagnoseCommand.class, ShowConfigCommand.class})
 public final class Main implements Runnable {
 
+    /**
+     * The shaded Netty's switch for its native transports. The agent's etcd v3 channels use NIO; without the switch,
+     * gRPC still probes for epoll when its Netty classes load, unpacking the native library into the temporary
+     * directory and loading it (~14 ms of every cold start, and a file written for nothing).
+     */
+    static final String NO_NATIVE_TRANSPORT = "io.grpc.netty.shaded.io.netty.transport.noNative";
+
     public static void main(String[] args) {
+        if (System.getProperty(NO_NATIVE_TRANSPORT) == null) {
+            System.setProperty(NO_NATIVE_TRANSPORT, "true");
+        }
         AgentLogging.choose();
         System.exit(execute(System.getenv(), args));
     }

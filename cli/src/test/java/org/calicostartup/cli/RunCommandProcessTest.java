@@ -60,6 +60,24 @@ class RunCommandProcessTest {
         assertEquals("node-p", Files.readString(tmp.resolve("node-p.nodename")));
     }
 
+    /**
+     * The agent's channels use NIO, and it loads no native transport: gRPC's Netty would otherwise unpack its epoll
+     * library into the temporary directory and load it at every start. Seen in the JVM's own log of native libraries.
+     */
+    @Test
+    void aRegistrationLoadsNoNativeTransport() throws Exception {
+        Path libraries = tmp.resolve("libraries.log");
+        try (EtcdCluster etcd = EtcdCluster.single()) {
+            CliFixture.Result result = CliFixture.process(java.util.List.of("-Xlog:library=info:file=" + libraries),
+                    env(etcd, "node-t", "10.0.0.13/24"), tmp, "run");
+            assertEquals(ExitCodes.OK, result.code(), result.out() + result.err());
+        }
+        String log = Files.readString(libraries);
+        assertTrue(log.contains("libnio"), "the JVM's library log is there: " + log.length() + " chars");
+        assertTrue(log.lines().noneMatch(line -> line.contains("netty")), () -> log.lines()
+                .filter(line -> line.contains("netty")).findFirst().orElseThrow());
+    }
+
     @Test
     void aConflictExitsFiveWithCalicosWordsAndWritesNothing(EtcdCluster etcd) throws Exception {
         assertEquals(ExitCodes.OK, CliFixture.process(env(etcd, "node-q", "10.0.0.42/24"), tmp, "run").code());
