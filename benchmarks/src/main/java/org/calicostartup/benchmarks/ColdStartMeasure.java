@@ -66,7 +66,8 @@ public final class ColdStartMeasure {
                         .toAbsolutePath()));
         measure.md.append("# CLI cold start: process start → node registered → exit\n\n`calico-startup run`, first ")
                 .append("registration of a new node beside ").append(nodes).append(" nodes, local etcd (RTT 0), ")
-                .append("median of ").append(measure.runs).append(" runs each; `/usr/bin/time -v`.\n\n")
+                .append("median of ").append(measure.runs)
+                .append(" runs each, the variants taken in turn; `/usr/bin/time -v`.\n\n")
                 .append("Rows `etcdv3` and `etcdv2`: every node is read, as the baseline does (no claims cover). ")
                 .append("Rows `etcdv3, claims cover`: calico-startup as it runs by default from 1,000 nodes, in a ")
                 .append("cluster whose nodes hold their IP claims, where the first registration created the cover: ")
@@ -140,13 +141,18 @@ public final class ColdStartMeasure {
             run(List.of(launcher.get().toString(), "run"), cluster, type, cover);
             commands.put("bin/dist runtime (jlink, AppCDS, C1, SerialGC)", List.of(launcher.get().toString(), "run"));
         }
-        for (Map.Entry<String, List<String>> variant : commands.entrySet()) {
-            List<double[]> samples = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                samples.add(run(variant.getValue(), cluster, type, cover));
+        // Round robin: each round runs every variant once, so that a machine that slows down or speeds up during
+        // the measurement (a shared host does) weighs on every variant alike, and the ratios stay fair.
+        Map<String, List<double[]>> samples = new LinkedHashMap<>();
+        commands.keySet().forEach(name -> samples.put(name, new ArrayList<>()));
+        for (int i = 0; i < runs; i++) {
+            for (Map.Entry<String, List<String>> variant : commands.entrySet()) {
+                samples.get(variant.getKey()).add(run(variant.getValue(), cluster, type, cover));
             }
-            double wall = median(samples.stream().mapToDouble(s -> s[0]).toArray());
-            double rss = median(samples.stream().mapToDouble(s -> s[1]).toArray());
+        }
+        for (Map.Entry<String, List<double[]>> variant : samples.entrySet()) {
+            double wall = median(variant.getValue().stream().mapToDouble(s -> s[0]).toArray());
+            double rss = median(variant.getValue().stream().mapToDouble(s -> s[1]).toArray());
             md.append(String.format("| %s | %s | %.2f s | %.0f MB |%n", label, variant.getKey(), wall, rss / 1024));
             System.out.printf("%s %s: %.2f s, %.0f MB%n", label, variant.getKey(), wall, rss / 1024);
         }
