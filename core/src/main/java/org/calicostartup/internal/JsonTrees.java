@@ -137,8 +137,11 @@ public final class JsonTrees {
         return root;
     }
 
-    /** A scalar as the mapper's tree deserializer makes it (default features: no BigDecimal for floats). */
-    private static JsonNode scalar(JsonParser parser, JsonToken token) throws IOException {
+    /**
+     * The scalar at the parser's current {@code token}, as the mapper's tree deserializer makes it (default features:
+     * no BigDecimal for floats).
+     */
+    public static JsonNode scalar(JsonParser parser, JsonToken token) throws IOException {
         switch (token) {
             case VALUE_STRING:
                 return NODES.textNode(parser.getText());

@@ -49,32 +49,36 @@ class HardeningV3Test extends SharedEtcdV3Test {
         assertEquals(new TreeMap<>(), etcd.dump());
     }
 
-    /** A neighbour nested 2,000 levels deep (Go decodes up to 10,000) still shows its address. */
+    /** 2,000 levels of nested objects: Go decodes up to 10,000, Jackson's defaults stop at 1,000. */
+    private static final String DEEP = "{\"a\":".repeat(2000) + "1" + "}".repeat(2000);
+
+    /** A node whose spec holds {@link #DEEP} before its BGP address. */
+    private static String deeplyNestedNode(String name, String ipv4) {
+        return "{\"kind\":\"Node\",\"apiVersion\":\"projectcalico.org/v3\",\"metadata\":{\"name\":\"" + name
+                + "\",\"annotations\":{\"x\":\"y\"}},\"spec\":{\"junk\":" + DEEP + ",\"bgp\":{\"ipv4Address\":\""
+                + ipv4 + "\"}}}";
+    }
+
+    /** A neighbour nested 2,000 levels deep still shows its address. */
     @Test
     void aDeeplyNestedNeighbourStillShowsItsAddress() {
-        String deep = "{\"a\":".repeat(2000) + "1" + "}".repeat(2000);
-        etcd.put(V3Keys.node("deep"), "{\"kind\":\"Node\",\"apiVersion\":\"projectcalico.org/v3\",\"metadata\":"
-                + "{\"name\":\"deep\",\"annotations\":{\"x\":\"y\"}},\"spec\":{\"junk\":" + deep + ",\"bgp\":"
-                + "{\"ipv4Address\":\"10.0.0.11/24\"}}}");
+        etcd.put(V3Keys.node("deep"), deeplyNestedNode("deep", "10.0.0.11/24"));
         StartupException e = assertThrows(StartupException.class, () ->
                 etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24")));
         assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
     }
 
     /**
-     * This node's own stored value nested 2,000 levels deep (Go decodes up to 10,000): an address change rewrites it
-     * with the nested field as it was. (Jackson's writer stops at 1,000 levels by default: the update used to fail.)
+     * This node's own stored value nested 2,000 levels deep: an address change rewrites it with the nested field as it
+     * was. (Jackson's writer stops at 1,000 levels by default: the update used to fail.)
      */
     @Test
     void aDeeplyNestedOwnNodeIsUpdatedWithItsNestingKept() {
-        String deep = "{\"a\":".repeat(2000) + "1" + "}".repeat(2000);
-        etcd.put(V3Keys.node("node-a"), "{\"kind\":\"Node\",\"apiVersion\":\"projectcalico.org/v3\",\"metadata\":"
-                + "{\"name\":\"node-a\"},\"spec\":{\"junk\":" + deep + ",\"bgp\":"
-                + "{\"ipv4Address\":\"10.0.0.12/24\"}}}");
+        etcd.put(V3Keys.node("node-a"), deeplyNestedNode("node-a", "10.0.0.12/24"));
         StartupReport report = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
         assertFalse(report.nodeCreated());
         String stored = etcd.get(V3Keys.node("node-a")).orElseThrow();
-        assertTrue(stored.contains("\"junk\":" + deep + ","), "nesting kept");
+        assertTrue(stored.contains("\"junk\":" + DEEP + ","), "nesting kept");
         assertTrue(stored.contains("\"ipv4Address\":\"10.0.0.11/24\""), stored.substring(stored.length() - 200));
     }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.calicostartup.internal.JsonTrees;
 
 /**
  * Reads an etcd v2 answer so that data this library does not need cannot make it unreadable: directories nested more
@@ -87,20 +88,8 @@ final class V2Json {
                 }
                 return array;
             }
-            case VALUE_STRING:
-                return nodes.textNode(parser.getText());
-            case VALUE_NUMBER_INT:
-                return nodes.numberNode(parser.getLongValue());
-            case VALUE_NUMBER_FLOAT:
-                return nodes.numberNode(parser.getDecimalValue());
-            case VALUE_TRUE:
-                return nodes.booleanNode(true);
-            case VALUE_FALSE:
-                return nodes.booleanNode(false);
-            case VALUE_NULL:
-                return nodes.nullNode();
             default:
-                throw new IOException("unexpected " + token);
+                return JsonTrees.scalar(parser, token);
         }
     }
 }
