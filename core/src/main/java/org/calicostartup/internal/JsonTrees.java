@@ -36,8 +36,8 @@ public final class JsonTrees {
     /** Jackson's default limits. */
     public static final JsonFactory DEFAULT = new JsonFactory();
     /**
-     * Go's encoding/json nests up to 10,000 levels, reading and writing; Jackson's defaults stop at 1,000 (a stored value
-     * nested deeper was read, and then could not be written back).
+     * Go's encoding/json nests up to 10,000 levels, reading and writing; Jackson's defaults stop at 1,000 (a stored
+     * value nested deeper was read, and then could not be written back).
      */
     public static final JsonFactory GO = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(10_000).build())
@@ -59,7 +59,7 @@ public final class JsonTrees {
         }
     }
 
-    /** The first JSON value of {@code json} (UTF-8, or another encoding Jackson detects), with {@code factory}'s limits. */
+    /** The first JSON value of {@code json} (UTF-8, or an encoding Jackson detects), with {@code factory}'s limits. */
     public static JsonNode read(JsonFactory factory, byte[] json) throws JsonProcessingException {
         try (JsonParser parser = factory.createParser(json)) {
             return read(parser);
@@ -219,7 +219,8 @@ public final class JsonTrees {
     }
 
     /** An object's remaining entries (told apart from an array's elements when the container closes). */
-    private record ObjectEntries(Iterator<Map.Entry<String, JsonNode>> entries) implements Iterator<Map.Entry<String, JsonNode>> {
+    private record ObjectEntries(Iterator<Map.Entry<String, JsonNode>> entries)
+            implements Iterator<Map.Entry<String, JsonNode>> {
         @Override
         public boolean hasNext() {
             return entries.hasNext();

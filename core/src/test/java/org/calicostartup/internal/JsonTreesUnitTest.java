@@ -36,7 +36,8 @@ class JsonTreesUnitTest {
     @ValueSource(strings = {"", "   ", "null", "true", "false", "0", "-0", "1", "-1", "2147483647", "2147483648",
         "-2147483648", "-2147483649", "9223372036854775807", "9223372036854775808", "-9223372036854775809",
         "123456789012345678901234567890", "0.0", "-0.0", "1.5", "1e2", "1E+2", "1.0000000000000001", "1e400", "-1e400",
-        "4.9e-325", "0.1", "\"\"", "\"a\\u0000b\\u001f\\\"\\\\/\\b\\f\\n\\r\\t\"", "\"\\ud83d\\ude00 é \u00e9 \u2028\"",
+        "4.9e-325", "0.1", "\"\"", "\"a\\u0000b\\u001f\\\"\\\\/\\b\\f\\n\\r\\t\"",
+        "\"\\ud83d\\ude00 é \u00e9 \u2028\"",
         "[]", "{}", "[[]]", "{\"a\":{}}", "{\"a\":1,\"b\":2,\"a\":3}", "{\"a\":[1,{\"b\":null}],\"c\":\"d\"}",
         "{\"a\":1} trailing", "{\"a\":1} {", "[1,2] ]", " \n\t{\"spec\" : { \"bgp\" : { } } } ",
         "[1,2", "{\"a\":}", "{a:1}", "{\"a\" 1}", "[1,]", "{\"a\":1,}", "'a'", "NaN", "01", "1.", ".5", "+1",
@@ -128,7 +129,7 @@ class JsonTreesUnitTest {
         return Arbitraries.oneOf(scalars, arrays, objects);
     }
 
-    /** A JSON string literal: quotes, backslashes and control characters escaped, the rest as is (lone surrogates too). */
+    /** A JSON string literal: quotes, backslashes and control characters escaped, all else (lone surrogates) kept. */
     private static String quoted(String raw) {
         StringBuilder out = new StringBuilder("\"");
         for (char c : raw.toCharArray()) {
@@ -167,7 +168,7 @@ class JsonTreesUnitTest {
         }
     }
 
-    /** Equal, and made of the same node classes (IntNode vs LongNode, DoubleNode vs DecimalNode matter when written). */
+    /** Equal, and of the same node classes (IntNode or LongNode, DoubleNode or DecimalNode matter when written). */
     private static void assertSameTree(JsonNode expected, JsonNode actual, String text) {
         assertEquals(expected, actual, text);
         java.util.Deque<JsonNode[]> pairs = new java.util.ArrayDeque<>();
