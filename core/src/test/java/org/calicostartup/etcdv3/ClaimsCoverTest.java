@@ -118,7 +118,7 @@ class ClaimsCoverTest extends SharedEtcdV3Test {
         etcd.put(V3Keys.CLAIMS_COVER, "{\"revision\":\"soon\"}");
         etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
         StartupReport[] started = new StartupReport[1];
-        java.util.List<String> warnings = EtcdV3Fixture.warnings(V3Cover.class, () -> started[0] = etcd.start(
+        java.util.List<String> warnings = Warnings.of(V3Cover.class, () -> started[0] = etcd.start(
                 etcd.env("node-b", "IP", "10.0.0.43/24"), EtcdV3Fixture.host("10.0.0.43/24")));
         StartupReport report = started[0];
         assertEquals(3, report.io().roundTrips(), "the read, every node, the write: " + report.summary());

@@ -120,7 +120,7 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
         etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
         etcd.put(V3Keys.CLAIMS_COVER, "{\"revision\":-1}");
         etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
-        java.util.List<String> warnings = EtcdV3Fixture.warnings(V3Cover.class, () ->
+        java.util.List<String> warnings = Warnings.of(V3Cover.class, () ->
                 etcd.assertConflict("node-b", "10.0.0.42/24", "calico-node-x"));
         assertEquals(java.util.List.of("Ignoring the unreadable claims cover " + V3Keys.CLAIMS_COVER
                 + " ({\"revision\":-1}): reading all nodes"), warnings);

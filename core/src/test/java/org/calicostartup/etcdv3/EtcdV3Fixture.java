@@ -102,22 +102,6 @@ final class EtcdV3Fixture implements AutoCloseable {
         org.junit.jupiter.api.Assertions.assertTrue(get(V3Keys.node(name)).isEmpty(), name + " was written");
     }
 
-    /** The WARN lines {@code logger}'s class logged while {@code action} ran (through logback, the tests' binding). */
-    static List<String> warnings(Class<?> logger, Runnable action) {
-        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
-                new ch.qos.logback.core.read.ListAppender<>();
-        appender.start();
-        log.addAppender(appender);
-        try {
-            action.run();
-        } finally {
-            log.detachAppender(appender);
-        }
-        return appender.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
-                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
-    }
-
     /**
      * Seeds {@code count} nodes without claims, then registers node-b0, node-b1, … (10.0.1.x) until their back-fills
      * let one of them create the claims cover (V3Cover; the minimum cluster size must allow it).
