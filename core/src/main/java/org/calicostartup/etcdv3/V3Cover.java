@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.calicostartup.etcdv3.V3Snapshot.Stored;
+import org.calicostartup.internal.JsonTrees;
 import org.calicostartup.net.IpFamily;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.node.ConflictCheck.ListedNode;
@@ -132,8 +133,7 @@ final class V3Cover {
             return 0;
         }
         try {
-            JsonNode json = org.calicostartup.internal.JsonTrees.read(V3Resources.JSON,
-                    new String(cover.get().value(), StandardCharsets.UTF_8));
+            JsonNode json = JsonTrees.read(V3Resources.JSON, new String(cover.get().value(), StandardCharsets.UTF_8));
             JsonNode revision = json.get("revision");
             if (revision != null && revision.canConvertToLong() && revision.isIntegralNumber()
                     && revision.asLong() > 0 && revision.asLong() <= readRevision) {

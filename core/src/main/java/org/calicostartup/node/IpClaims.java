@@ -2,9 +2,9 @@ package org.calicostartup.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import org.calicostartup.internal.JsonTrees;
 import java.io.IOException;
 import java.util.Optional;
+import org.calicostartup.internal.JsonTrees;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
 

@@ -4,7 +4,6 @@ import org.calicostartup.autodetect.HostInterface;
 import org.calicostartup.autodetect.InterfaceSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.calicostartup.internal.JsonTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.calicostartup.internal.JsonTrees;
 import org.calicostartup.net.CidrAddress;
 
 /**
