@@ -100,6 +100,26 @@ class JsonTreesUnitTest {
         return value(4);
     }
 
+    /** Documents cut short or with a character changed: the same tree or the same error as the mapper. */
+    @Property(tries = 500)
+    void damagedDocumentsReadAsTheMapperReadsThem(@ForAll("documents") String text, @ForAll("fractions") double at,
+            @ForAll("damage") char replacement, @ForAll boolean cut) {
+        int position = (int) (at * text.length());
+        String damaged = cut ? text.substring(0, position)
+                : text.substring(0, position) + replacement + text.substring(Math.min(text.length(), position + 1));
+        sameAsMapper(JsonTrees.GO, GO_MAPPER, damaged);
+    }
+
+    @Provide
+    Arbitrary<Double> fractions() {
+        return Arbitraries.doubles().between(0, 1).filter(d -> d < 1);
+    }
+
+    @Provide
+    Arbitrary<Character> damage() {
+        return Arbitraries.of('{', '}', '[', ']', ',', ':', '"', '\\', ' ', '0', '-', '.', 'e', 'x', 't', 'n', '\u0000');
+    }
+
     private static Arbitrary<String> value(int depth) {
         Arbitrary<String> strings = Arbitraries.strings().all().ofMaxLength(12).map(JsonTreesUnitTest::quoted);
         Arbitrary<String> numbers = Arbitraries.oneOf(
