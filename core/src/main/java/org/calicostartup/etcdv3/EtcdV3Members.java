@@ -75,9 +75,10 @@ final class EtcdV3Members implements AutoCloseable {
         SslContext ssl = tls ? sslContext(config.tls()) : null;
         int connectMillis = (int) Math.max(10, Math.min(Integer.MAX_VALUE,
                 config.requestTimeout().toMillis() / config.endpoints().size()));
-        // One I/O thread of our own (NIO: no native library to unpack), shut down with the connection. gRPC's shared
+        // One I/O thread of our own (NIO: no native transport needed), shut down with the connection. gRPC's shared
         // event loop would outlive it by a second, its threads inside epoll_wait, and the JVM waits up to 300 ms at
-        // exit for threads in native code.
+        // exit for threads in native code. (gRPC still probes for epoll when its classes load, unpacking Netty's
+        // library, unless io.grpc.netty.shaded.io.netty.transport.noNative is set: the agent sets it, see its Main.)
         EventLoopGroup eventLoop = new NioEventLoopGroup(1, new DefaultThreadFactory("calico-startup-etcd", true));
         List<Member> members = new ArrayList<>();
         for (URI endpoint : config.endpoints()) {
