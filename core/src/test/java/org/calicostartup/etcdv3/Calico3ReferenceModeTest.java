@@ -47,7 +47,7 @@ class Calico3ReferenceModeTest extends SharedEtcdV3Test {
 
     @Test
     void conflictsFailTheSameWay() {
-        etcd.put(V3Keys.node("other"), EtcdV3Fixture.calicoNode("other", "10.0.0.11/24", 400));
+        etcd.putCalicoNode("other", "10.0.0.11/24");
         StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-a"),
                 EtcdV3Fixture.host("10.0.0.11/24"), StartupMode.CALICO_REFERENCE));
         assertEquals("Calico node 'other' is already using the IPv4 address 10.0.0.11.", e.getMessage());

@@ -94,7 +94,7 @@ class CalicoNodeRoleTest {
             EtcdV3Fixture.await(auth.roleGrantPermission(bytes("calico-node"), bytes("/calico/startup/"),
                     bytes(prefixEnd("/calico/startup/")), Permission.Type.READWRITE));
             // A node written without claims, before the cover exists.
-            etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
+            etcd.putCalicoNode("calico-node-x", "10.0.0.42/24");
             EtcdV3Fixture.await(auth.authEnable());
             Map<String, String> credentials = Map.of("ETCD_USERNAME", "node", "ETCD_PASSWORD", "node-pw");
 

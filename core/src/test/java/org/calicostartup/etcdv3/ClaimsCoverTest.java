@@ -49,7 +49,7 @@ class ClaimsCoverTest extends SharedEtcdV3Test {
     void aNodeWrittenWithoutClaimsAfterTheCoverIsStillAConflict() {
         etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
         assertTrue(etcd.get(V3Keys.CLAIMS_COVER).isPresent(), "created by the first startup of an empty cluster");
-        etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
+        etcd.putCalicoNode("calico-node-x", "10.0.0.42/24");
 
         etcd.assertConflict("node-b", "10.0.0.42/24", "calico-node-x");
     }
@@ -68,8 +68,7 @@ class ClaimsCoverTest extends SharedEtcdV3Test {
     void manyChangesSinceTheCoverAreReadWithoutReadingEveryNode() {
         etcd.seedNodesUntilCovered(300);
         for (int i = 0; i < V3Cover.NEWEST + 8; i++) {
-            etcd.put(V3Keys.node("calico-node-" + i), EtcdV3Fixture.calicoNode("calico-node-" + i,
-                    "10.0.3." + (i + 1) + "/24", 400));
+            etcd.putCalicoNode("calico-node-" + i, "10.0.3." + (i + 1) + "/24");
         }
         // None of them has a claim yet: the conflict can only be seen among the nodes changed since the cover.
         etcd.assertConflict("node-x", "10.0.3.8/24", "calico-node-7");
@@ -89,8 +88,7 @@ class ClaimsCoverTest extends SharedEtcdV3Test {
         // transaction gets what its parent left. Vouching for these 63 changed nodes would take ~130 (it failed
         // the registration with "too many operations in txn request").
         for (int i = 0; i < 62; i++) {
-            etcd.put(V3Keys.node("calico-node-" + i), EtcdV3Fixture.calicoNode("calico-node-" + i,
-                    "10.0.5." + (i + 1) + "/24", 400));
+            etcd.putCalicoNode("calico-node-" + i, "10.0.5." + (i + 1) + "/24");
         }
         StartupReport report = etcd.start(etcd.env("node-b", "IP", "10.0.0.43/24"),
                 EtcdV3Fixture.host("10.0.0.43/24"));
@@ -116,7 +114,7 @@ class ClaimsCoverTest extends SharedEtcdV3Test {
     void anUnreadableCoverMeansReadingEveryNode() {
         etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
         etcd.put(V3Keys.CLAIMS_COVER, "{\"revision\":\"soon\"}");
-        etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
+        etcd.putCalicoNode("calico-node-x", "10.0.0.42/24");
         StartupReport[] started = new StartupReport[1];
         java.util.List<String> warnings = Warnings.of(V3Cover.class, () -> started[0] = etcd.start(
                 etcd.env("node-b", "IP", "10.0.0.43/24"), EtcdV3Fixture.host("10.0.0.43/24")));

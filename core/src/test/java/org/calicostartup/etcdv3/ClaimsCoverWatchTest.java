@@ -31,7 +31,7 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
     @Test
     void aFirstRegistrationWatchesOnlyTheNodesChangedSinceTheCover() {
         etcd.seedNodesUntilCovered(200);
-        etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
+        etcd.putCalicoNode("calico-node-x", "10.0.0.42/24");
 
         StartupReport next = etcd.start(etcd.env("node-c", "IP", "10.0.0.13/24"),
                 EtcdV3Fixture.host("10.0.0.13/24"));
@@ -48,10 +48,10 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
     void aNodeWrittenWithoutClaimsAfterTheCoverIsStillAConflict() {
         etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
         assertTrue(etcd.get(V3Keys.CLAIMS_COVER).isPresent(), "created by the first startup of an empty cluster");
-        etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
+        etcd.putCalicoNode("calico-node-x", "10.0.0.42/24");
         // Changed again, later: the watch must use its last state, not its first.
-        etcd.put(V3Keys.node("calico-node-y"), EtcdV3Fixture.calicoNode("calico-node-y", "10.0.0.50/24", 400));
-        etcd.put(V3Keys.node("calico-node-y"), EtcdV3Fixture.calicoNode("calico-node-y", "10.0.0.51/24", 400));
+        etcd.putCalicoNode("calico-node-y", "10.0.0.50/24");
+        etcd.putCalicoNode("calico-node-y", "10.0.0.51/24");
 
         etcd.assertConflict("node-b", "10.0.0.42/24", "calico-node-x");
         etcd.assertConflict("node-c", "10.0.0.51/24", "calico-node-y");
@@ -72,7 +72,7 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
                 String endpoint = cluster.member(m).clientUri().toString();
                 String holder = "calico-node-" + m;
                 String taken = "10.0.6." + (m + 1) + "/24";
-                three.put(V3Keys.node(holder), EtcdV3Fixture.calicoNode(holder, taken, 400));
+                three.putCalicoNode(holder, taken);
                 org.calicostartup.StartupException e = org.junit.jupiter.api.Assertions.assertThrows(
                         org.calicostartup.StartupException.class, () -> three.start(three.env("node-x", "IP", taken,
                                 "ETCD_ENDPOINTS", endpoint), EtcdV3Fixture.host(taken)));
@@ -88,7 +88,7 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
     @Test
     void aNodeDeletedSinceTheCoverNoLongerHoldsItsAddress() {
         etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
-        etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
+        etcd.putCalicoNode("calico-node-x", "10.0.0.42/24");
         etcd.delete(V3Keys.node("calico-node-x"));
         StartupReport report = etcd.start(etcd.env("node-b", "IP", "10.0.0.42/24"),
                 EtcdV3Fixture.host("10.0.0.42/24"));
@@ -98,7 +98,7 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
     @Test
     void aCompactedCoverRevisionMeansRangingTheChangedNodes() {
         etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
-        etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
+        etcd.putCalicoNode("calico-node-x", "10.0.0.42/24");
         etcd.compactToHead();
         etcd.assertConflict("node-b", "10.0.0.42/24", "calico-node-x");
         StartupReport ranged = etcd.start(etcd.env("node-c", "IP", "10.0.0.43/24"),
@@ -119,7 +119,7 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
     void anUnreadableCoverIsSaidAndEveryNodeRead() {
         etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
         etcd.put(V3Keys.CLAIMS_COVER, "{\"revision\":-1}");
-        etcd.put(V3Keys.node("calico-node-x"), EtcdV3Fixture.calicoNode("calico-node-x", "10.0.0.42/24", 400));
+        etcd.putCalicoNode("calico-node-x", "10.0.0.42/24");
         java.util.List<String> warnings = Warnings.of(V3Cover.class, () ->
                 etcd.assertConflict("node-b", "10.0.0.42/24", "calico-node-x"));
         assertEquals(java.util.List.of("Ignoring the unreadable claims cover " + V3Keys.CLAIMS_COVER

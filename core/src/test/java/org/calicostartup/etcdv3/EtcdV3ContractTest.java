@@ -40,7 +40,7 @@ class EtcdV3ContractTest extends DatastoreContract {
 
         @Override
         public void seedNode(String name, String ipv4) {
-            etcd.put(V3Keys.node(name), EtcdV3Fixture.calicoNode(name, ipv4, 400));
+            etcd.putCalicoNode(name, ipv4);
         }
 
         @Override

@@ -130,6 +130,11 @@ final class EtcdV3Fixture implements AutoCloseable {
         await(kv.compact(await(kv.get(bytes("/"))).getHeader().getRevision()));
     }
 
+    /** A node as calico-node (or any claim-less writer) stores it: its key, ~400 bytes of value, no IP claim. */
+    void putCalicoNode(String name, String ipv4) {
+        put(V3Keys.node(name), calicoNode(name, ipv4, 400));
+    }
+
     void putJson(String key, JsonNode value) {
         put(key, value.toString());
     }

@@ -91,7 +91,7 @@ class FastV3StartupTest extends SharedEtcdV3Test {
     @Test
     void anExistingNodeThatAutodetectsAConflictingAddressClearsItAsCalicoDoes() {
         etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.5/24"));
-        etcd.put(V3Keys.node("other"), EtcdV3Fixture.calicoNode("other", "10.0.0.11/24", 400));
+        etcd.putCalicoNode("other", "10.0.0.11/24");
 
         StartupException e = assertThrows(StartupException.class,
                 () -> etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24")));
