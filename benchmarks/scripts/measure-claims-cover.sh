@@ -36,8 +36,8 @@ for i in range(n):
 PY
 run() {
   env -i PATH=/usr/bin:/bin ETCD_ENDPOINTS="http://127.0.0.1:$port" DATASTORE_TYPE=etcdv3 NODENAME="$1" IP="$2" \
-    FELIX_IPV6SUPPORT=false CALICO_NODENAME_FILE="$work/nodename" \
-    java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC ${3:-} -jar "$J" run 2>&1 | grep "Startup complete" | sed 's/.*: node/node/'
+    FELIX_IPV6SUPPORT=false CALICO_NODENAME_FILE="$work/nodename" ${3:-} \
+    java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$J" run 2>&1 | grep "Startup complete" | sed 's/.*: node/node/'
 }
 ticks() { awk '{print $14+$15}' "/proc/$etcd_pid/stat"; }
 echo "$N nodes with claims; the first startup reads every node and claim and creates the cover:"
@@ -45,12 +45,12 @@ run maker 10.250.0.1/16
 t0=$(ticks); for i in $(seq 1 20); do out=$(run "m$i" "10.250.1.$i/16"); done; t1=$(ticks)
 echo "with the cover: $out"
 echo "  etcd CPU: $(( (t1-t0)*10/20 )) ms per first registration (20 startups)"
-t0=$(ticks); for i in $(seq 1 20); do out=$(run "w$i" "10.250.3.$i/16" -Dcalico.startup.changedNodes=watch); done
+t0=$(ticks); for i in $(seq 1 20); do out=$(run "w$i" "10.250.3.$i/16" CALICO_STARTUP_CHANGED_NODES=watch); done
 t1=$(ticks)
 echo "with the cover, changed nodes by a watch: $out"
 echo "  etcd CPU: $(( (t1-t0)*10/20 )) ms per first registration (20 startups)"
 curl -s "http://127.0.0.1:$port/v3/kv/deleterange" \
   -d "{\"key\":\"$(printf %s /calico/startup/v1/claims-cover | base64)\"}" > /dev/null
-t0=$(ticks); for i in $(seq 1 5); do out=$(run "f$i" "10.250.2.$i/16" -Dcalico.startup.claimsCoverMinNodes=1000000000); done; t1=$(ticks)
+t0=$(ticks); for i in $(seq 1 5); do out=$(run "f$i" "10.250.2.$i/16" CALICO_STARTUP_CLAIMS_COVER_MIN_NODES=1000000000); done; t1=$(ticks)
 echo "reading every node: $out"
 echo "  etcd CPU: $(( (t1-t0)*10/5 )) ms per first registration (5 startups)"

@@ -42,13 +42,19 @@ final class BenchCluster implements AutoCloseable {
     private final URI etcd;
     private final LatencyProxy proxy;
     private final Path work;
+    private final Map<String, String> settings;
 
     BenchCluster(DatastoreType type, int nodes, int rttMillis) throws Exception {
-        this(type, nodes, rttMillis, false);
+        this(type, nodes, rttMillis, false, Map.of());
     }
 
-    /** @param claims seed the etcd v3 nodes with their IP claims, as a cluster registered by calico-startup has */
-    BenchCluster(DatastoreType type, int nodes, int rttMillis, boolean claims) throws Exception {
+    /**
+     * @param claims   seed the etcd v3 nodes with their IP claims, as a cluster registered by calico-startup has
+     * @param settings environment variables every startup on this cluster gets, its initialisation included
+     */
+    BenchCluster(DatastoreType type, int nodes, int rttMillis, boolean claims, Map<String, String> settings)
+            throws Exception {
+        this.settings = Map.copyOf(settings);
         String external = System.getProperty("etcd.endpoints", "");
         this.owned = external.isEmpty() ? Optional.of(EtcdCluster.builder().start()) : Optional.empty();
         this.etcd = owned.map(c -> c.member(0).clientUri()).orElse(URI.create(external.split(",")[0]));
@@ -84,6 +90,7 @@ final class BenchCluster implements AutoCloseable {
         env.put("CALICO_STARTUP_ENV_FILE", work.resolve("startup.env").toString());
         env.put("CALICO_STARTUP_TIMEOUT", "4h");
         env.put("CALICO_STARTUP_REQUEST_TIMEOUT", "60s");
+        env.putAll(settings);
         return env;
     }
 

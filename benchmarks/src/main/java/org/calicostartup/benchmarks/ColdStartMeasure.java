@@ -34,9 +34,10 @@ public final class ColdStartMeasure {
     static final List<String> LAUNCHER_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
             "-XX:-UsePerfData", "-XX:MaxDirectMemorySize=512m");
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    /** No claims cover: calico-startup reads every node, as the baseline does. */
-    private static final String NO_COVER = "-Dcalico.startup.claimsCoverMinNodes=" + Integer.MAX_VALUE;
-    /** calico-startup's default {@code claimsCoverMinNodes}: from this many nodes it keeps a claims cover. */
+    /** No claims cover: calico-startup reads every node, as the baseline does (the baseline ignores it). */
+    private static final Map<String, String> NO_COVER =
+            Map.of("CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", Integer.toString(Integer.MAX_VALUE));
+    /** calico-startup's default {@code CALICO_STARTUP_CLAIMS_COVER_MIN_NODES}: from this many nodes it keeps a cover. */
     private static final int V3_COVER_MIN_NODES = 1000;
 
     private final Path jar;
@@ -85,7 +86,7 @@ public final class ColdStartMeasure {
                 // What calico-startup does by default from 1,000 nodes on etcd v3: in a cluster whose nodes hold their
                 // IP claims (one registered by calico-startup), the first registration creates the claims cover and
                 // later ones read the nodes changed since it (~20 KB) instead of every node.
-                try (BenchCluster cluster = new BenchCluster(DatastoreType.ETCDV3, nodes, 0, true)) {
+                try (BenchCluster cluster = new BenchCluster(DatastoreType.ETCDV3, nodes, 0, true, Map.of())) {
                     measure.measure(DatastoreType.ETCDV3, cluster, true);
                 }
             }
@@ -102,23 +103,22 @@ public final class ColdStartMeasure {
     private void measure(DatastoreType type, BenchCluster cluster, boolean cover) throws Exception {
         String label = type.envValue() + (cover ? ", claims cover" : "");
         Path archive = work.resolve("calico-startup-" + label.replace(", ", "-").replace(' ', '-') + ".jsa");
-        List<String> coverOption = cover ? List.of() : List.of(NO_COVER);
         // The archive is written by one run with -XX:ArchiveClassesAtExit (what bin/calico-startup does). With cover,
         // that run is the first registration in the cluster: it reads every node and claim and creates the cover.
-        List<String> recording = new ArrayList<>(coverOption);
+        List<String> recording = new ArrayList<>();
         recording.add("-XX:ArchiveClassesAtExit=" + archive);
         run(java(recording, jar, "run"), cluster, type, cover);
         if (cover && !cluster.has("/calico/startup/v1/claims-cover")) {
             throw new IllegalStateException("no claims cover after the first registration in a cluster whose nodes "
                     + "hold their claims");
         }
-        List<String> cds = new ArrayList<>(coverOption);
+        List<String> cds = new ArrayList<>();
         cds.add("-XX:SharedArchiveFile=" + archive);
         List<String> launcherOptions = new ArrayList<>(cds);
         launcherOptions.addAll(LAUNCHER_OPTIONS);
         Map<String, List<String>> commands = new LinkedHashMap<>();
         if (!cover) {
-            commands.put("plain JVM", java(List.of(NO_COVER), jar, "run"));
+            commands.put("plain JVM", java(List.of(), jar, "run"));
             commands.put("AppCDS archive", java(cds, jar, "run"));
         }
         commands.put("bin/calico-startup (AppCDS, C1, SerialGC, no perf data)", java(launcherOptions, jar, "run"));
@@ -165,7 +165,7 @@ public final class ColdStartMeasure {
         return command;
     }
 
-    /** One process: returns {wall seconds, max RSS kB}. Without {@code cover}, the dist launcher's runs make none. */
+    /** One process: returns {wall seconds, max RSS kB}. Without {@code cover}, calico-startup makes none. */
     private double[] run(List<String> calicoStartup, BenchCluster cluster, DatastoreType type, boolean cover)
             throws IOException, InterruptedException {
         int index = next++;
@@ -176,7 +176,7 @@ public final class ColdStartMeasure {
         builder.environment().putAll(cluster.directEnv(type, "cold-" + index));
         builder.environment().put("IP", BenchCluster.address(index));
         if (!cover) {
-            builder.environment().put("CALICO_STARTUP_JAVA_OPTS", NO_COVER); // the dist launcher's runs
+            builder.environment().putAll(NO_COVER);
         }
         int code = builder.start().waitFor();
         String time = Files.readString(work.resolve("time"));

@@ -3,6 +3,7 @@ package org.calicostartup.benchmarks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,7 +66,7 @@ public class FleetRestartBenchmark {
 
     /**
      * {@code on}: a claims cover may be created (clusters of 1,000 nodes and more); {@code watch}: too, with the nodes
-     * changed since it found by a watch ({@code -Dcalico.startup.changedNodes=watch}); {@code off}: never.
+     * changed since it found by a watch ({@code CALICO_STARTUP_CHANGED_NODES=watch}); {@code off}: never.
      */
     @Param({"on"})
     public String cover;
@@ -80,13 +81,13 @@ public class FleetRestartBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         type = BenchCluster.datastoreType(mode);
-        if (cover.equals("off")) {
-            System.setProperty("calico.startup.claimsCoverMinNodes", Integer.toString(Integer.MAX_VALUE));
-        }
-        if (cover.equals("watch")) {
-            System.setProperty("calico.startup.changedNodes", "watch");
-        }
-        cluster = new BenchCluster(type, clusterSize, rttMillis, addresses.equals("changed"));
+        Map<String, String> settings = switch (cover) {
+            case "on" -> Map.of();
+            case "off" -> Map.of("CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", Integer.toString(Integer.MAX_VALUE));
+            case "watch" -> Map.of("CALICO_STARTUP_CHANGED_NODES", "watch");
+            default -> throw new IllegalArgumentException("cover must be on, off or watch: " + cover);
+        };
+        cluster = new BenchCluster(type, clusterSize, rttMillis, addresses.equals("changed"), settings);
         pool = Executors.newFixedThreadPool(agents);
         for (int i = 0; i < agents; i++) {
             datastores.add(cluster.openDatastore(type));

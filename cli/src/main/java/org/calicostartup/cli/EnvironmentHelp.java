@@ -13,7 +13,11 @@ final class EnvironmentHelp {
             + "  ETCD_CA_CERT_FILE, ETCD_CERT_FILE, ETCD_KEY_FILE   PEM files (keys: PKCS#8, PKCS#1 or SEC1)%n"
             + "  ETCD_USERNAME, ETCD_PASSWORD  etcd auth (both or neither)%n"
             + "  CALICO_STARTUP_TIMEOUT        whole startup, 10ms-24h (default 50s)%n"
-            + "  CALICO_STARTUP_REQUEST_TIMEOUT each etcd call, 10ms-24h (default 10s)%n";
+            + "  CALICO_STARTUP_REQUEST_TIMEOUT each etcd call, 10ms-24h (default 10s)%n"
+            + "  CALICO_STARTUP_CLAIMS_COVER_MIN_NODES  etcd v3: keep a claims cover from this many nodes%n"
+            + "                                (default 1000; 2147483647: never)%n"
+            + "  CALICO_STARTUP_CHANGED_NODES  etcd v3, nodes changed since the cover: newest (default, 2 round%n"
+            + "                                trips) or watch (3; etcd's work independent of the cluster size)%n";
 
     static final String NODE = "  NODENAME, HOSTNAME            node name (v3: trimmed, HOSTNAME lower-cased; v2: as given)%n"
             + "  CALICO_NODENAME_FILE          default /var/lib/calico/nodename (etcd v3)%n"

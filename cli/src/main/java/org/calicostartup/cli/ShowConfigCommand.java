@@ -8,6 +8,8 @@ import org.calicostartup.autodetect.AutodetectionMethod;
 import org.calicostartup.autodetect.internal.DetectedAddress;
 import org.calicostartup.autodetect.internal.IpAutodetector;
 import org.calicostartup.config.AddressSetting;
+import org.calicostartup.config.ClaimsCoverSettings;
+import org.calicostartup.config.DatastoreType;
 import org.calicostartup.config.PoolSettings;
 import org.calicostartup.config.StartupConfig;
 import org.calicostartup.net.IpFamily;
@@ -61,6 +63,9 @@ final class ShowConfigCommand implements Callable<Integer> {
         }
         row(out, "Conflict check", node.disableNodeIpCheck() ? "off (DISABLE_NODE_IP_CHECK=true)"
                 : "when an address changes");
+        if (datastore.type() == DatastoreType.ETCDV3 && node.configuresNetworking()) {
+            row(out, "Claims cover", claimsCover(config.claimsCover()));
+        }
         row(out, "Orchestrator ref", node.k8sNodeRef().map(r -> "k8s node " + r).orElse("none"));
         if (config.noDefaultPools()) {
             row(out, "Default pools", "none (NO_DEFAULT_POOLS)");
@@ -75,6 +80,16 @@ final class ShowConfigCommand implements Callable<Integer> {
         row(out, "Nodename file", config.nodenameFile().toString());
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** What {@code CALICO_STARTUP_CLAIMS_COVER_MIN_NODES} and {@code CALICO_STARTUP_CHANGED_NODES} mean here. */
+    private static String claimsCover(ClaimsCoverSettings cover) {
+        String created = cover.minNodes() == Integer.MAX_VALUE ? "never created (a stored one is still used)"
+                : "created from " + cover.minNodes() + " nodes";
+        String changed = cover.changedNodes() == ClaimsCoverSettings.ChangedNodes.WATCH
+                ? "changed nodes by a watch (3 round trips when addresses change)"
+                : "changed nodes read newest first (2 round trips)";
+        return created + ", " + changed;
     }
 
     private static String address(AddressSetting setting, AutodetectionMethod method, IpFamily family) {

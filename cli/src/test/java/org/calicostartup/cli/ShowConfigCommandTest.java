@@ -31,6 +31,31 @@ class ShowConfigCommandTest {
     }
 
     @Test
+    void showsTheClaimsCoverSettings() {
+        CliFixture.Result defaults = run(Map.of("NODENAME", "node-a", "ETCD_ENDPOINTS", "http://127.0.0.1:2379",
+                "IP", "10.0.0.11", "CALICO_NODENAME_FILE", tmp.resolve("nodename").toString()));
+        assertEquals(ExitCodes.OK, defaults.code(), defaults.err());
+        assertTrue(defaults.out().contains("Claims cover:        created from 1000 nodes, changed nodes read newest "
+                + "first (2 round trips)\n"), defaults.out());
+        CliFixture.Result watch = run(Map.of("NODENAME", "node-a", "ETCD_ENDPOINTS", "http://127.0.0.1:2379",
+                "IP", "10.0.0.11", "CALICO_NODENAME_FILE", tmp.resolve("nodename").toString(),
+                "CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", "2147483647", "CALICO_STARTUP_CHANGED_NODES", "watch"));
+        assertEquals(ExitCodes.OK, watch.code(), watch.err());
+        assertTrue(watch.out().contains("Claims cover:        never created (a stored one is still used), changed "
+                + "nodes by a watch (3 round trips when addresses change)\n"), watch.out());
+        CliFixture.Result typo = run(Map.of("NODENAME", "node-a", "ETCD_ENDPOINTS", "http://127.0.0.1:2379",
+                "CALICO_NODENAME_FILE", tmp.resolve("nodename").toString(), "CALICO_STARTUP_CHANGED_NODES", "wach"));
+        assertEquals(ExitCodes.CONFIGURATION, typo.code());
+        assertTrue(typo.err().contains("ERROR: Invalid value for CALICO_STARTUP_CHANGED_NODES: \"wach\""),
+                typo.err());
+        assertEquals("", typo.out());
+        CliFixture.Result v2 = run(Map.of("NODENAME", "node-a", "DATASTORE_TYPE", "etcdv2",
+                "ETCD_ENDPOINTS", "http://127.0.0.1:2379", "IP", "10.0.0.11"));
+        assertEquals(ExitCodes.OK, v2.code(), v2.err());
+        assertTrue(!v2.out().contains("Claims cover"), "etcd v2 keeps no cover: " + v2.out());
+    }
+
+    @Test
     void badConfigurationExitsWithTheConfigurationCodeAndNamesTheVariable() {
         CliFixture.Result result = run(Map.of("NODENAME", "node-a", "ETCD_ENDPOINTS", "http://127.0.0.1:2379", "IP",
                 "10.0.0.300", "CALICO_NODENAME_FILE", tmp.resolve("nodename").toString()));

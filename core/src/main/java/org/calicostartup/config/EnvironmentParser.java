@@ -59,7 +59,36 @@ final class EnvironmentParser {
                 logLevel(),
                 env.get("CALICO_STARTUP_ENV_FILE").filter(f -> !f.isEmpty())
                         .map(f -> path("CALICO_STARTUP_ENV_FILE", f)).orElse(StartupConfig.DEFAULT_STARTUP_ENV_FILE),
-                calicoVersion, typeVar.isPresent() || calicoVersion.isPresent());
+                calicoVersion, typeVar.isPresent() || calicoVersion.isPresent(), claimsCover());
+    }
+
+    /** {@code CALICO_STARTUP_CLAIMS_COVER_MIN_NODES} and {@code CALICO_STARTUP_CHANGED_NODES}; unset: the defaults. */
+    private ClaimsCoverSettings claimsCover() {
+        ClaimsCoverSettings defaults = ClaimsCoverSettings.DEFAULT;
+        String min = env.get("CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", "");
+        int minNodes = defaults.minNodes();
+        if (!min.isEmpty()) {
+            // Digits only (no sign, no spaces), as Go's strconv would refuse them too; at most Integer.MAX_VALUE.
+            try {
+                minNodes = min.chars().allMatch(c -> c >= '0' && c <= '9') ? Integer.parseInt(min) : -1;
+            } catch (NumberFormatException tooLarge) {
+                minNodes = -1;
+            }
+            if (minNodes < 0) {
+                throw StartupException.invalidValue("CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", min,
+                        "a number of nodes from 0 to " + Integer.MAX_VALUE + "; the largest never creates a cover");
+            }
+        }
+        String changed = env.get("CALICO_STARTUP_CHANGED_NODES", "");
+        ClaimsCoverSettings.ChangedNodes changedNodes = defaults.changedNodes();
+        if (!changed.isEmpty()) {
+            changedNodes = Arrays.stream(ClaimsCoverSettings.ChangedNodes.values())
+                    .filter(c -> c.envValue().equals(changed)).findFirst()
+                    .orElseThrow(() -> StartupException.invalidValue("CALICO_STARTUP_CHANGED_NODES", changed,
+                            "newest (the default: two round trips) or watch (three; etcd's work independent of "
+                                    + "the cluster's size)"));
+        }
+        return new ClaimsCoverSettings(minNodes, changedNodes);
     }
 
     /** {@code CALICO_STARTUP_CALICO_VERSION}: a supported calico-node release, or unset. */

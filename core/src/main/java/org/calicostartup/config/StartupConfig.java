@@ -26,12 +26,14 @@ import org.calicostartup.profile.ReleaseProfile;
  *                          the one the cluster records, else the datastore's default (see {@code ReleaseProfile})
  * @param datastoreTypeGiven whether {@code DATASTORE_TYPE} (or the release) chose the datastore; when not, an etcd v3
  *                          startup refuses to initialise a cluster whose Calico data lives in the v2 keyspace
+ * @param claimsCover       when an etcd v3 startup keeps a claims cover and how it finds the nodes changed since it
+ *                          ({@code CALICO_STARTUP_CLAIMS_COVER_MIN_NODES}, {@code CALICO_STARTUP_CHANGED_NODES})
  */
 public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSettings ipv4Pool,
         PoolSettings ipv6Pool, boolean noDefaultPools, boolean ipv6Supported, List<String> clusterType,
         boolean waitForDatastore, Path nodenameFile, Duration startupTimeout, String logLevel,
         Path startupEnvFile,
-        Optional<CalicoRelease> calicoVersion, boolean datastoreTypeGiven) {
+        Optional<CalicoRelease> calicoVersion, boolean datastoreTypeGiven, ClaimsCoverSettings claimsCover) {
 
     public static final Path DEFAULT_NODENAME_FILE = Path.of("/var/lib/calico/nodename");
     /** Below the ~60 s a default calico-node liveness probe allows. */
@@ -51,6 +53,7 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(startupEnvFile, "startupEnvFile");
         Objects.requireNonNull(calicoVersion, "calicoVersion");
+        Objects.requireNonNull(claimsCover, "claimsCover");
         calicoVersion.ifPresent(v -> {
             if (!v.isSupported()) {
                 throw new IllegalArgumentException("unsupported Calico release " + v);
@@ -84,6 +87,7 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
         b.logLevel = logLevel;
         b.startupEnvFile = startupEnvFile;
         b.calicoVersion = calicoVersion;
+        b.claimsCover = claimsCover;
         return b;
     }
 
@@ -106,6 +110,7 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
         private String logLevel = "info";
         private Path startupEnvFile = DEFAULT_STARTUP_ENV_FILE;
         private Optional<CalicoRelease> calicoVersion = Optional.empty();
+        private ClaimsCoverSettings claimsCover = ClaimsCoverSettings.DEFAULT;
 
         private Builder(DatastoreConfig datastore, NodeSettings node) {
             this.datastore = Objects.requireNonNull(datastore, "datastore");
@@ -170,6 +175,12 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
             return this;
         }
 
+        /** When an etcd v3 startup keeps a claims cover and how it uses it ({@link ClaimsCoverSettings}). */
+        public Builder claimsCover(ClaimsCoverSettings settings) {
+            this.claimsCover = Objects.requireNonNull(settings, "claimsCover");
+            return this;
+        }
+
         /** The configuration; the datastore is the one given, so no v2-data check is needed. */
         public StartupConfig build() {
             if (startupTimeout.compareTo(MIN_STARTUP_TIMEOUT) < 0 || startupTimeout.compareTo(MAX_STARTUP_TIMEOUT) > 0) {
@@ -177,7 +188,8 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
                         + MAX_STARTUP_TIMEOUT + ": " + startupTimeout);
             }
             return new StartupConfig(datastore, node, ipv4Pool, ipv6Pool, noDefaultPools, ipv6Supported, clusterType,
-                    waitForDatastore, nodenameFile, startupTimeout, logLevel, startupEnvFile, calicoVersion, true);
+                    waitForDatastore, nodenameFile, startupTimeout, logLevel, startupEnvFile, calicoVersion, true,
+                    claimsCover);
         }
     }
 

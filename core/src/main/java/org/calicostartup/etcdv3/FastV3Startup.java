@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.Optional;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
-import org.calicostartup.spi.StartupOutcome;
 import org.calicostartup.config.AddressSetting;
+import org.calicostartup.config.ClaimsCoverSettings.ChangedNodes;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
 import org.calicostartup.spi.IoStats;
 import org.calicostartup.spi.StartupContext;
+import org.calicostartup.spi.StartupOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,7 @@ final class FastV3Startup {
         while (true) {
             V3Snapshot snapshot = settleProfile(context.timer().time("read", () -> read(false)));
             V3Plan plan = planner().plan(snapshot);
-            java.util.OptionalLong cover = V3Cover.changedNodesFrom(snapshot);
+            java.util.OptionalLong cover = V3Cover.changedNodesFrom(snapshot, watchChangedNodes());
             if (plan instanceof V3Plan.NeedNodeList && cover.isPresent()) {
                 long readRevision = snapshot.revision();
                 snapshot = context.timer().time("read", () -> new V3ChangedNodes(session, context,
@@ -166,13 +167,18 @@ final class FastV3Startup {
      * The nodes the first read asks for beside the claims cover: every node and every claim where there is no cover
      * (or it cannot serve: {@code everything}); else the most recently changed nodes, or none in watch mode.
      */
-    private static Op nodesBesideCover(boolean everything) {
+    private Op nodesBesideCover(boolean everything) {
         List<Op> all = List.of(Op.get(V3Keys.NODES, true), Op.get(V3Keys.CLAIMS, true));
         if (everything) {
             return Op.txn(List.of(), all);
         }
         return new Op.Txn(List.of(Cmp.version(V3Keys.CLAIMS_COVER, 0)), all,
-                V3Cover.watchMode() ? List.of() : List.of(Op.newest(V3Keys.NODES, V3Cover.NEWEST)));
+                watchChangedNodes() ? List.of() : List.of(Op.newest(V3Keys.NODES, V3Cover.NEWEST)));
+    }
+
+    /** {@code CALICO_STARTUP_CHANGED_NODES=watch}: the nodes changed since the claims cover are found by a watch. */
+    private boolean watchChangedNodes() {
+        return context.config().claimsCover().changedNodes() == ChangedNodes.WATCH;
     }
 
     /** Claims to read: the addresses this host offers, as far as the settings may use them. */

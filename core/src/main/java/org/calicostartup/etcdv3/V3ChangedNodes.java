@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
+import org.calicostartup.config.ClaimsCoverSettings.ChangedNodes;
 import org.calicostartup.etcdv3.V3Snapshot.Stored;
 import org.calicostartup.spi.StartupContext;
 import org.slf4j.Logger;
@@ -36,7 +37,7 @@ final class V3ChangedNodes {
      * {@code readRevision} is the first read's.
      */
     V3Snapshot read(long coverRevision, long readRevision) {
-        Optional<V3Snapshot> watched = V3Cover.watchMode() ? watched(coverRevision, readRevision) : Optional.empty();
+        Optional<V3Snapshot> watched = context.config().claimsCover().changedNodes() == ChangedNodes.WATCH ? watched(coverRevision, readRevision) : Optional.empty();
         return watched.orElseGet(() -> ranged(coverRevision));
     }
 
@@ -63,7 +64,7 @@ final class V3ChangedNodes {
     }
 
     /**
-     * Watch mode ({@link V3Cover#watchMode()}): reads again what the first read read, writing the fence key in the
+     * Watch mode ({@code CALICO_STARTUP_CHANGED_NODES=watch}): reads again what the first read read, writing the fence key in the
      * same transaction, while a watch from the claims cover's revision collects the nodes changed since it up to
      * that transaction (the fence's event) — one round trip. Empty when the watch cannot tell (cover too far
      * behind, compacted, refused, too busy): they are ranged instead ({@link #ranged}).

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * by a node outside them — the startup reads every node, as Calico does.
  *
  * <p>A startup that read every node and every claim creates the cover (back-filling a few missing claims of nodes
- * written without claims, as calico-node writes them) once the cluster has {@link #minNodes()} nodes — or, when the
+ * written without claims, as calico-node writes them) once the cluster has {@code ClaimsCoverSettings.minNodes()}
+ * nodes — or, when the
  * cover could not serve it, moves it up to its own read the same way; a startup that read the changed nodes advances
  * it to its read revision after checking, in its write, that their claims name them — or, when more changed than
  * one transaction can check, to just before the oldest change it could not check.
@@ -49,29 +50,10 @@ final class V3Cover {
      * {@code etcdserver/api/v3rpc/key.go} @v3.4.23).
      */
     static final int MAX_TXN_OPS = 128;
-    /** The system property that sets {@link #minNodes()}. */
-    static final String MIN_NODES_PROPERTY = "calico.startup.claimsCoverMinNodes";
-    /** The system property that chooses how the nodes changed since the cover are found ({@link #watchMode()}). */
-    static final String CHANGED_NODES_PROPERTY = "calico.startup.changedNodes";
     /** Revisions a watch from the cover replays at most; a cover further behind has its changed nodes ranged. */
     static final long WATCH_MAX_REVISIONS = 20_000;
 
     private V3Cover() {
-    }
-
-    /** Below this many nodes the full list is cheap and no cover is created (default 1,000). */
-    static int minNodes() {
-        return Integer.getInteger(MIN_NODES_PROPERTY, 1000);
-    }
-
-    /**
-     * {@code -Dcalico.startup.changedNodes=watch}: the first read does not ask for the most recently changed nodes
-     * (etcd 3.4 reads every node to sort them); a second round trip watches the nodes changed since the cover
-     * instead, beside a fence write ({@link V3Watch}) — one more round trip for a first registration, and etcd's
-     * work follows the revisions since the cover, not the cluster's size. Default {@code newest}.
-     */
-    static boolean watchMode() {
-        return "watch".equals(System.getProperty(CHANGED_NODES_PROPERTY, "newest"));
     }
 
     /** The nodes the conflict check can rely on: all of them, or ({@code partial}) the ones changed since R. */
@@ -96,11 +78,11 @@ final class V3Cover {
 
     /**
      * The cover's revision when the first read could not tell the nodes changed since it and they are worth reading
-     * (a second round trip, {@link V3ChangedNodes}) before all of them: in watch mode, whenever it found a usable
-     * cover; otherwise when more than the {@link #NEWEST} most recently changed nodes it read changed since it.
-     * Empty after that second read.
+     * (a second round trip, {@link V3ChangedNodes}) before all of them: in watch mode ({@code watch}, where the first
+     * read asks for no changed node), whenever it found a usable cover; otherwise when more than the {@link #NEWEST}
+     * most recently changed nodes it read changed since it. Empty after that second read.
      */
-    static java.util.OptionalLong changedNodesFrom(V3Snapshot snapshot) {
+    static java.util.OptionalLong changedNodesFrom(V3Snapshot snapshot, boolean watch) {
         if (snapshot.nodes().isPresent() || !snapshot.cover().read() || snapshot.cover().changedSince() > 0) {
             return java.util.OptionalLong.empty();
         }
@@ -109,7 +91,7 @@ final class V3Cover {
             return java.util.OptionalLong.empty();
         }
         Optional<List<Stored>> newest = snapshot.cover().newestNodes();
-        boolean worth = newest.isPresent() ? changedSince(snapshot, newest.get(), revision).isEmpty() : watchMode();
+        boolean worth = newest.isPresent() ? changedSince(snapshot, newest.get(), revision).isEmpty() : watch;
         return worth ? java.util.OptionalLong.of(revision) : java.util.OptionalLong.empty();
     }
 
@@ -150,11 +132,11 @@ final class V3Cover {
      * back-filled for nodes that lack them, then the cover itself, on condition that it is as read and that the
      * claims of the nodes it newly vouches for name them. Nothing when there is nothing to do or it cannot be done.
      */
-    static void plan(V3Snapshot snapshot, View view, Map<String, ListedNode> listed, String ownName,
+    static void plan(V3Snapshot snapshot, View view, Map<String, ListedNode> listed, String ownName, int minNodes,
             List<Op> operations) {
         Optional<Stored> cover = snapshot.cover().key();
         boolean create = !view.partial() && snapshot.cover().allClaims().isPresent()
-                && view.nodes().size() >= minNodes();
+                && view.nodes().size() >= minNodes;
         if (!create && !view.partial()) {
             return;
         }

@@ -114,7 +114,7 @@ final class V3Planner {
         if (failAfter.isEmpty()) {
             sharedResources(snapshot, operations, shared);
             if (settings.configuresNetworking() && claimsPermitted && view.isPresent()) {
-                V3Cover.plan(snapshot, view.get(), listed, name, operations);
+                V3Cover.plan(snapshot, view.get(), listed, name, config.claimsCover().minNodes(), operations);
             }
         }
         return new V3Plan.Write(conditions, operations, shared, nodeKey, stored.isEmpty(), before, after,

@@ -209,6 +209,40 @@ class StartupConfigUnitTest {
         assertInvalid("CALICO_STARTUP_REQUEST_TIMEOUT", "10", "a Go duration");
     }
 
+    /** The claims cover's two settings (etcd v3; calico-startup's own, not calico-node's). */
+    @Test
+    void claimsCoverSettings() {
+        assertEquals(ClaimsCoverSettings.DEFAULT, parse().claimsCover());
+        assertEquals(new ClaimsCoverSettings(1000, ClaimsCoverSettings.ChangedNodes.NEWEST), parse().claimsCover());
+        assertEquals(ClaimsCoverSettings.DEFAULT, parse("CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", "",
+                "CALICO_STARTUP_CHANGED_NODES", "").claimsCover(), "set but empty: the defaults");
+        assertEquals(new ClaimsCoverSettings(0, ClaimsCoverSettings.ChangedNodes.WATCH),
+                parse("CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", "0", "CALICO_STARTUP_CHANGED_NODES", "watch")
+                        .claimsCover());
+        assertEquals(Integer.MAX_VALUE, parse("CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", "2147483647").claimsCover()
+                .minNodes());
+        assertEquals(ClaimsCoverSettings.ChangedNodes.NEWEST, parse("CALICO_STARTUP_CHANGED_NODES", "newest")
+                .claimsCover().changedNodes());
+        StartupConfig fromEnv = parse("CALICO_STARTUP_CHANGED_NODES", "watch");
+        assertEquals(fromEnv.claimsCover(), fromEnv.toBuilder().build().claimsCover(), "the builder keeps it");
+        ClaimsCoverSettings never = new ClaimsCoverSettings(Integer.MAX_VALUE, ClaimsCoverSettings.ChangedNodes.NEWEST);
+        assertEquals(never, StartupConfig.builder(fromEnv.datastore(), fromEnv.node()).claimsCover(never).build()
+                .claimsCover());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "+5", " 5", "5 ", "1e3", "1000.0", "0x10", "2147483648", "99999999999999999999",
+        "off", "never"})
+    void invalidClaimsCoverMinNodes(String value) {
+        assertInvalid("CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", value, "a number of nodes from 0 to 2147483647");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Watch", "WATCH", "wach", "range", "newest ", "true"})
+    void invalidChangedNodes(String value) {
+        assertInvalid("CALICO_STARTUP_CHANGED_NODES", value, "newest (the default", "or watch");
+    }
+
     // ----------------------------------------------------------------------------------------------- node
 
     @ParameterizedTest

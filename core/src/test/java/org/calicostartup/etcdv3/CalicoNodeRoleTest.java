@@ -86,9 +86,8 @@ class CalicoNodeRoleTest {
      */
     @Test
     void aWatchTheRoleMayNotMakeFallsBackToRangingTheChangedNodes() throws Exception {
-        System.setProperty(V3Cover.MIN_NODES_PROPERTY, "0");
-        System.setProperty(V3Cover.CHANGED_NODES_PROPERTY, "watch");
         try (EtcdCluster cluster = EtcdCluster.single(); EtcdV3Fixture etcd = new EtcdV3Fixture(cluster, tmp)) {
+            etcd.setEnv("CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", "0").setEnv("CALICO_STARTUP_CHANGED_NODES", "watch");
             Auth auth = etcd.client().getAuthClient();
             calicoNodeUser(auth);
             EtcdV3Fixture.await(auth.roleGrantPermission(bytes("calico-node"), bytes("/calico/startup/"),
@@ -119,9 +118,6 @@ class CalicoNodeRoleTest {
             StartupReport watched = etcd.start(with(etcd.env("node-e"), credentials),
                     EtcdV3Fixture.host("10.0.0.15/24"));
             assertEquals(3, watched.io().roundTrips(), watched.summary());
-        } finally {
-            System.clearProperty(V3Cover.MIN_NODES_PROPERTY);
-            System.clearProperty(V3Cover.CHANGED_NODES_PROPERTY);
         }
     }
 

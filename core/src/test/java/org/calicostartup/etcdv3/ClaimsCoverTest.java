@@ -16,12 +16,12 @@ class ClaimsCoverTest extends SharedEtcdV3Test {
 
     @BeforeEach
     void coverFromAnySize() {
-        System.setProperty(V3Cover.MIN_NODES_PROPERTY, "0");
+        etcd.setEnv("CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", "0");
     }
 
     @AfterEach
     void defaultSize() {
-        System.clearProperty(V3Cover.MIN_NODES_PROPERTY);
+        etcd.clearEnv();
     }
 
     @Test

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The claims cover with the nodes changed since it found by a watch ({@code -Dcalico.startup.changedNodes=watch},
+ * The claims cover with the nodes changed since it found by a watch ({@code CALICO_STARTUP_CHANGED_NODES=watch},
  * V3Watch) on a real etcd: a first registration reads no node it does not need, in three round trips, and still
  * catches a node written without claims after the cover; a deleted node's address is free again; a compacted or
  * refused watch falls back to ranging the changed nodes, never to a weaker check.
@@ -18,14 +18,17 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
 
     @BeforeEach
     void watchFromAnySize() {
-        System.setProperty(V3Cover.MIN_NODES_PROPERTY, "0");
-        System.setProperty(V3Cover.CHANGED_NODES_PROPERTY, "watch");
+        watchFromAnySize(etcd);
+    }
+
+    private static EtcdV3Fixture watchFromAnySize(EtcdV3Fixture fixture) {
+        return fixture.setEnv("CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", "0")
+                .setEnv("CALICO_STARTUP_CHANGED_NODES", "watch");
     }
 
     @AfterEach
     void defaults() {
-        System.clearProperty(V3Cover.MIN_NODES_PROPERTY);
-        System.clearProperty(V3Cover.CHANGED_NODES_PROPERTY);
+        etcd.clearEnv();
     }
 
     @Test
@@ -66,7 +69,7 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
     void eachMemberOfAClusterServesTheWatchUpToTheFence(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         try (org.calicostartup.testing.EtcdCluster cluster = org.calicostartup.testing.EtcdCluster.builder()
-                .members(3).start(); EtcdV3Fixture three = new EtcdV3Fixture(cluster, dir)) {
+                .members(3).start(); EtcdV3Fixture three = watchFromAnySize(new EtcdV3Fixture(cluster, dir))) {
             three.start(three.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
             for (int m = 0; m < 3; m++) {
                 String endpoint = cluster.member(m).clientUri().toString();

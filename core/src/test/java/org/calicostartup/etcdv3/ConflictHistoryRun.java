@@ -12,6 +12,8 @@ import org.calicostartup.testing.EtcdCluster;
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar org.calicostartup.etcdv3.ConflictHistoryRun AGENTS STARTUPS WRITERS WRITES ADDRESSES [SEED]</pre>
  *
+ * The startups get this process's {@code CALICO_STARTUP_CLAIMS_COVER_MIN_NODES} and {@code CALICO_STARTUP_CHANGED_NODES}.
+ *
  * Prints what happened and every violation; exits 1 if there is one.
  */
 public final class ConflictHistoryRun {
@@ -27,9 +29,16 @@ public final class ConflictHistoryRun {
         long start = System.nanoTime();
         Path tmp = Files.createTempDirectory("calico-startup-history-");
         try (EtcdCluster cluster = EtcdCluster.single(); EtcdV3Fixture etcd = new EtcdV3Fixture(cluster, tmp)) {
+            boolean watch = false;
+            for (String variable : List.of("CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", "CALICO_STARTUP_CHANGED_NODES")) {
+                String value = System.getenv(variable);
+                if (value != null) {
+                    etcd.setEnv(variable, value);
+                    watch |= value.equals("watch");
+                }
+            }
             // With the changed nodes found by a watch, etcd keeps some revisions, as in the test.
-            ConflictHistory history = RandomizedConflictHistoryTest.run(etcd, new Random(seed), size,
-                    V3Cover.watchMode() ? 100 : 0);
+            ConflictHistory history = RandomizedConflictHistoryTest.run(etcd, new Random(seed), size, watch ? 100 : 0);
             List<String> violations = history.violations();
             System.out.printf("%s, seed %d: %d registrations, %d claim-less writes, %d violations, %.1f s%n", size,
                     seed, history.registrations(), history.claimLessWrites(), violations.size(),

@@ -40,6 +40,8 @@ final class EtcdV3Fixture implements AutoCloseable {
     private final Path tmp;
     private final Client client;
     private final KV kv;
+    /** Put into every environment {@link #env} builds, before the test's own variables. */
+    private final Map<String, String> common = new HashMap<>();
 
     EtcdV3Fixture(EtcdCluster etcd, Path tmp) {
         this.etcd = etcd;
@@ -65,6 +67,20 @@ final class EtcdV3Fixture implements AutoCloseable {
     }
 
     /** calico-node environment for this etcd, node {@code name}, IPv6 pools off unless asked, plus extras. */
+    /**
+     * Gives every environment {@link #env} builds from now on {@code name=value} (a test can still override it):
+     * settings a whole test class runs with, such as the claims cover's.
+     */
+    EtcdV3Fixture setEnv(String name, String value) {
+        common.put(name, value);
+        return this;
+    }
+
+    /** Takes back every {@link #setEnv}. */
+    void clearEnv() {
+        common.clear();
+    }
+
     Map<String, String> env(String name, String... extra) {
         Map<String, String> env = new HashMap<>(etcd.environment());
         env.put("NODENAME", name);
@@ -72,6 +88,7 @@ final class EtcdV3Fixture implements AutoCloseable {
         env.put("CALICO_STARTUP_ENV_FILE", tmp.resolve(name + ".startup.env").toString());
         env.put("FELIX_IPV6SUPPORT", "false");
         env.put("IP", "autodetect");
+        env.putAll(common);
         for (int i = 0; i < extra.length; i += 2) {
             env.put(extra[i], extra[i + 1]);
         }

@@ -49,9 +49,9 @@ class RandomizedConflictHistoryTest {
     void noCalicoStartupNodeSharesAnAddressOrMissesAClaimLessOne(int coverMinNodes, String changedNodes)
             throws Exception {
         long seed = Long.getLong("history.seed", System.nanoTime());
-        String before = System.setProperty(V3Cover.MIN_NODES_PROPERTY, Integer.toString(coverMinNodes));
-        System.setProperty(V3Cover.CHANGED_NODES_PROPERTY, changedNodes);
         try (EtcdCluster cluster = EtcdCluster.single(); EtcdV3Fixture etcd = new EtcdV3Fixture(cluster, tmp)) {
+            etcd.setEnv("CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", Integer.toString(coverMinNodes))
+                    .setEnv("CALICO_STARTUP_CHANGED_NODES", changedNodes);
             ConflictHistory history = run(etcd, new Random(seed), CI, changedNodes.equals("watch") ? 100 : 0);
             assertEquals(coverMinNodes == 0, etcd.get(V3Keys.CLAIMS_COVER).isPresent(),
                     "a claims cover exists exactly when one may be created: " + etcd.get(V3Keys.CLAIMS_COVER));
@@ -64,13 +64,6 @@ class RandomizedConflictHistoryTest {
                     && history.claimLessWrites() == CI.writers() * CI.writesPerWriter(),
                     "the run did something: " + history.registrations() + " registrations, "
                             + history.claimLessWrites() + " claim-less writes (seed " + seed + ")");
-        } finally {
-            System.clearProperty(V3Cover.CHANGED_NODES_PROPERTY);
-            if (before == null) {
-                System.clearProperty(V3Cover.MIN_NODES_PROPERTY);
-            } else {
-                System.setProperty(V3Cover.MIN_NODES_PROPERTY, before);
-            }
         }
     }
 
