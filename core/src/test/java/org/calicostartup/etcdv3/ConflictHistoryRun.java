@@ -30,18 +30,20 @@ public final class ConflictHistoryRun {
         Path tmp = Files.createTempDirectory("calico-startup-history-");
         try (EtcdCluster cluster = EtcdCluster.single(); EtcdV3Fixture etcd = new EtcdV3Fixture(cluster, tmp)) {
             boolean watch = false;
+            StringBuilder settings = new StringBuilder();
             for (String variable : List.of("CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", "CALICO_STARTUP_CHANGED_NODES")) {
                 String value = System.getenv(variable);
                 if (value != null) {
                     etcd.setEnv(variable, value);
                     watch |= value.equals("watch");
+                    settings.append(' ').append(variable).append('=').append(value);
                 }
             }
             // With the changed nodes found by a watch, etcd keeps some revisions, as in the test.
             ConflictHistory history = RandomizedConflictHistoryTest.run(etcd, new Random(seed), size, watch ? 100 : 0);
             List<String> violations = history.violations();
-            System.out.printf("%s, seed %d: %d registrations, %d claim-less writes, %d violations, %.1f s%n", size,
-                    seed, history.registrations(), history.claimLessWrites(), violations.size(),
+            System.out.printf("%s%s, seed %d: %d registrations, %d claim-less writes, %d violations, %.1f s%n",
+                    size, settings.length() == 0 ? "" : "," + settings, seed, history.registrations(), history.claimLessWrites(), violations.size(),
                     (System.nanoTime() - start) / 1e9);
             violations.forEach(System.out::println);
             System.exit(violations.isEmpty() ? 0 : 1);
