@@ -37,7 +37,7 @@ public final class ColdStartMeasure {
     /** No claims cover: calico-startup reads every node, as the baseline does (the baseline ignores it). */
     private static final Map<String, String> NO_COVER =
             Map.of("CALICO_STARTUP_CLAIMS_COVER_MIN_NODES", Integer.toString(Integer.MAX_VALUE));
-    /** calico-startup's default {@code CALICO_STARTUP_CLAIMS_COVER_MIN_NODES}: from this many nodes it keeps a cover. */
+    /** The default {@code CALICO_STARTUP_CLAIMS_COVER_MIN_NODES}: from this many nodes calico-startup keeps a cover. */
     private static final int V3_COVER_MIN_NODES = 1000;
 
     private final Path jar;

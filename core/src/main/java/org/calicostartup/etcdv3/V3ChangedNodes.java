@@ -37,7 +37,8 @@ final class V3ChangedNodes {
      * {@code readRevision} is the first read's.
      */
     V3Snapshot read(long coverRevision, long readRevision) {
-        Optional<V3Snapshot> watched = context.config().claimsCover().changedNodes() == ChangedNodes.WATCH ? watched(coverRevision, readRevision) : Optional.empty();
+        boolean watch = context.config().claimsCover().changedNodes() == ChangedNodes.WATCH;
+        Optional<V3Snapshot> watched = watch ? watched(coverRevision, readRevision) : Optional.empty();
         return watched.orElseGet(() -> ranged(coverRevision));
     }
 
@@ -64,8 +65,8 @@ final class V3ChangedNodes {
     }
 
     /**
-     * Watch mode ({@code CALICO_STARTUP_CHANGED_NODES=watch}): reads again what the first read read, writing the fence key in the
-     * same transaction, while a watch from the claims cover's revision collects the nodes changed since it up to
+     * Watch mode ({@code CALICO_STARTUP_CHANGED_NODES=watch}): reads again what the first read read, writing the
+     * fence key in the same transaction, while a watch from the claims cover's revision collects the nodes changed since it up to
      * that transaction (the fence's event) — one round trip. Empty when the watch cannot tell (cover too far
      * behind, compacted, refused, too busy): they are ranged instead ({@link #ranged}).
      */

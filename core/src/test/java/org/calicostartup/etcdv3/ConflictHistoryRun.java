@@ -12,7 +12,8 @@ import org.calicostartup.testing.EtcdCluster;
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar org.calicostartup.etcdv3.ConflictHistoryRun AGENTS STARTUPS WRITERS WRITES ADDRESSES [SEED]</pre>
  *
- * The startups get this process's {@code CALICO_STARTUP_CLAIMS_COVER_MIN_NODES} and {@code CALICO_STARTUP_CHANGED_NODES}.
+ * The startups get this process's {@code CALICO_STARTUP_CLAIMS_COVER_MIN_NODES} and
+ * {@code CALICO_STARTUP_CHANGED_NODES}.
  *
  * Prints what happened and every violation; exits 1 if there is one.
  */
@@ -43,8 +44,8 @@ public final class ConflictHistoryRun {
             ConflictHistory history = RandomizedConflictHistoryTest.run(etcd, new Random(seed), size, watch ? 100 : 0);
             List<String> violations = history.violations();
             System.out.printf("%s%s, seed %d: %d registrations, %d claim-less writes, %d violations, %.1f s%n",
-                    size, settings.length() == 0 ? "" : "," + settings, seed, history.registrations(), history.claimLessWrites(), violations.size(),
-                    (System.nanoTime() - start) / 1e9);
+                    size, settings.length() == 0 ? "" : "," + settings, seed, history.registrations(),
+                    history.claimLessWrites(), violations.size(), (System.nanoTime() - start) / 1e9);
             violations.forEach(System.out::println);
             System.exit(violations.isEmpty() ? 0 : 1);
         }
