@@ -1,8 +1,6 @@
 package org.calicostartup.etcdv3;
 
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.calicostartup.net.CidrAddress;
 
 /**
@@ -26,8 +24,6 @@ final class V3Keys {
      */
     static final String CLAIMS_FENCE = "/calico/startup/v1/claims-fence";
 
-    private static final Pattern NODE_KEY = Pattern.compile("^/calico/resources/v3/projectcalico[.]org/nodes/([^/]+)$");
-
     private V3Keys() {
     }
 
@@ -49,7 +45,11 @@ final class V3Keys {
 
     /** The node name of a key listed under {@link #NODES}, if the key is one node (Calico's own filter). */
     static Optional<String> nodeName(String key) {
-        Matcher matcher = NODE_KEY.matcher(key);
-        return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
+        // The node prefix and one non-empty segment without "/", i.e. ^<NODES>([^/]+)$; no regex, as this runs
+        // for every node of a full read.
+        if (!key.startsWith(NODES) || key.length() == NODES.length() || key.indexOf('/', NODES.length()) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(key.substring(NODES.length()));
     }
 }

@@ -5,7 +5,6 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * An IP address with a prefix length, as Calico stores a node address: the host IP is kept, not masked
@@ -13,8 +12,6 @@ import java.util.regex.Pattern;
  * {@code network_v4} and that pools use.
  */
 public record CidrAddress(InetAddress address, int prefixLength) {
-
-    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,3}");
 
     public CidrAddress {
         Objects.requireNonNull(address, "address");
@@ -39,15 +36,18 @@ public record CidrAddress(InetAddress address, int prefixLength) {
         }
         int slash = text.indexOf('/');
         String ip = slash < 0 ? text : text.substring(0, slash);
-        if (!InetAddresses.isInetAddress(ip)) {
+        InetAddress address;
+        try {
+            // One parse (isInetAddress would parse it a first time): this runs for every node of a full read.
+            address = InetAddresses.forString(ip);
+        } catch (IllegalArgumentException notAnAddress) {
             return Optional.empty();
         }
-        InetAddress address = InetAddresses.forString(ip);
         if (slash < 0) {
             return Optional.of(host(address));
         }
         String prefix = text.substring(slash + 1);
-        if (!DIGITS.matcher(prefix).matches()) {
+        if (!isOneToThreeDigits(prefix)) {
             return Optional.empty();
         }
         int length = Integer.parseInt(prefix);
@@ -55,6 +55,19 @@ public record CidrAddress(InetAddress address, int prefixLength) {
             return Optional.empty();
         }
         return Optional.of(new CidrAddress(address, length));
+    }
+
+    /** {@code [0-9]{1,3}}, ASCII digits only. */
+    private static boolean isOneToThreeDigits(String text) {
+        if (text.isEmpty() || text.length() > 3) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses a bare IP literal (no prefix), never looking anything up in DNS. */

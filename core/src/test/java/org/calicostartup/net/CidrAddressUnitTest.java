@@ -27,7 +27,8 @@ class CidrAddressUnitTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "10.0.0", "10.0.0.256", "10.0.0.1/33", "fd00::1/129", "10.0.0.1/", "10.0.0.1/-1",
-        "10.0.0.1/+8", "localhost", "example.com", "fe80::1%eth0", "10.0.0.1/24/1", " 10.0.0.1", "10.0.0.1/0024"})
+        "10.0.0.1/+8", "localhost", "example.com", "fe80::1%eth0", "10.0.0.1/24/1", " 10.0.0.1", "10.0.0.1/0024",
+        "/24", "10.0.0.1/\u0662\u0664", "10.0.0.1/2 ", "::ffff:10.0.0.1:1/64"})
     void rejectsWhatIsNotALiteral(String text) {
         assertTrue(CidrAddress.parse(text).isEmpty(), text);
     }
