@@ -13,8 +13,8 @@ import org.calicostartup.config.DatastoreType;
 import org.calicostartup.testing.EtcdCluster;
 
 /**
- * Cold start of the CLI: process start → node registered → exit, wall time and max RSS from GNU
- * {@code /usr/bin/time -v}, against a local etcd (RTT 0) holding N nodes, for etcd v2 and v3, with the JVM
+ * Cold start of the CLI: process start → node registered → exit, wall time (measured here, to the millisecond) and
+ * max RSS (from GNU {@code /usr/bin/time -v}), against a local etcd (RTT 0) holding N nodes, for etcd v2 and v3, with the JVM
  * options variants to compare (plain, AppCDS archive, C1 only).
  *
  * <pre>java [-Dbaseline.jar=OLD.jar] -cp benchmarks/target/benchmarks.jar org.calicostartup.benchmarks.ColdStartMeasure cli/target/calico-startup.jar 1000 7 OUT.md [LAUNCHER]</pre>
@@ -27,7 +27,6 @@ import org.calicostartup.testing.EtcdCluster;
  */
 public final class ColdStartMeasure {
 
-    private static final Pattern WALL = Pattern.compile("Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\): (?:(\\d+):)?(\\d+):([\\d.]+)");
     private static final Pattern RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
 
     /** What {@code bin/calico-startup} passes to the JVM besides its archive (see the launcher). */
@@ -40,7 +39,14 @@ public final class ColdStartMeasure {
     /** The default {@code CALICO_STARTUP_CLAIMS_COVER_MIN_NODES}: from this many nodes calico-startup keeps a cover. */
     private static final int V3_COVER_MIN_NODES = 1000;
 
+    private static final String LAUNCHER = "bin/calico-startup (AppCDS, C1, SerialGC, no perf data)";
+    private static final String SHOW_CONFIG = "show-config, same options";
+    private static final String BASELINE = "baseline jar (its AppCDS, C1)";
+    private static final String DIST = "bin/dist runtime (jlink, AppCDS, C1, SerialGC)";
+
     private final Path jar;
+    /** Issue 14's ratios of each block, written below the table. */
+    private final StringBuilder ratios = new StringBuilder();
     private final int runs;
     private final Path work;
     private final java.util.Optional<Path> launcher;
@@ -91,6 +97,8 @@ public final class ColdStartMeasure {
                 }
             }
         }
+        measure.md.append("\nRatios of the medians (issue 14: `run` ≤ 1.5 × `show-config`, ≤ 0.5 × the baseline):\n\n")
+                .append(measure.ratios);
         Files.writeString(out, measure.md.toString());
     }
 
@@ -121,15 +129,15 @@ public final class ColdStartMeasure {
             commands.put("plain JVM", java(List.of(), jar, "run"));
             commands.put("AppCDS archive", java(cds, jar, "run"));
         }
-        commands.put("bin/calico-startup (AppCDS, C1, SerialGC, no perf data)", java(launcherOptions, jar, "run"));
+        commands.put(LAUNCHER, java(launcherOptions, jar, "run"));
         // What `run` must stay close to: the same JVM and options starting and printing its configuration.
-        commands.put("show-config, same options", java(launcherOptions, jar, "show-config"));
+        commands.put(SHOW_CONFIG, java(launcherOptions, jar, "show-config"));
         if (baseline.isPresent()) {
             // An agent jar of an earlier commit, with the options its own bin/calico-startup passed (AppCDS, C1).
             Path baselineArchive = work.resolve("baseline-" + label.replace(", ", "-").replace(' ', '-') + ".jsa");
             run(java(List.of("-XX:ArchiveClassesAtExit=" + baselineArchive), baseline.get(), "run"), cluster, type,
                     cover);
-            commands.put("baseline jar (its AppCDS, C1)", java(List.of("-XX:SharedArchiveFile=" + baselineArchive,
+            commands.put(BASELINE, java(List.of("-XX:SharedArchiveFile=" + baselineArchive,
                     "-XX:TieredStopAtLevel=1"), baseline.get(), "run"));
         }
         if (launcher.isPresent()) {
@@ -139,7 +147,7 @@ public final class ColdStartMeasure {
             Files.deleteIfExists(lib.resolve("calico-startup.jsa"));
             Files.deleteIfExists(lib.resolve("calico-startup.jsa.home"));
             run(List.of(launcher.get().toString(), "run"), cluster, type, cover);
-            commands.put("bin/dist runtime (jlink, AppCDS, C1, SerialGC)", List.of(launcher.get().toString(), "run"));
+            commands.put(DIST, List.of(launcher.get().toString(), "run"));
         }
         // Round robin: each round runs every variant once, so that a machine that slows down or speeds up during
         // the measurement (a shared host does) weighs on every variant alike, and the ratios stay fair.
@@ -150,11 +158,23 @@ public final class ColdStartMeasure {
                 samples.get(variant.getKey()).add(run(variant.getValue(), cluster, type, cover));
             }
         }
+        Map<String, Double> walls = new LinkedHashMap<>();
         for (Map.Entry<String, List<double[]>> variant : samples.entrySet()) {
             double wall = median(variant.getValue().stream().mapToDouble(s -> s[0]).toArray());
             double rss = median(variant.getValue().stream().mapToDouble(s -> s[1]).toArray());
-            md.append(String.format("| %s | %s | %.2f s | %.0f MB |%n", label, variant.getKey(), wall, rss / 1024));
-            System.out.printf("%s %s: %.2f s, %.0f MB%n", label, variant.getKey(), wall, rss / 1024);
+            walls.put(variant.getKey(), wall);
+            md.append(String.format("| %s | %s | %.3f s | %.0f MB |%n", label, variant.getKey(), wall, rss / 1024));
+            System.out.printf("%s %s: %.3f s, %.0f MB%n", label, variant.getKey(), wall, rss / 1024);
+        }
+        // Issue 14's two ratios, of the medians above.
+        for (String run : List.of(LAUNCHER, DIST)) {
+            if (walls.containsKey(run)) {
+                String ratio = String.format("- %s, %s: %.2f × `show-config`%s%n", label, run,
+                        walls.get(run) / walls.get(SHOW_CONFIG), walls.containsKey(BASELINE)
+                                ? String.format(", %.2f × the baseline", walls.get(run) / walls.get(BASELINE)) : "");
+                ratios.append(ratio);
+                System.out.print(ratio);
+            }
         }
     }
 
@@ -178,19 +198,20 @@ public final class ColdStartMeasure {
         if (!cover) {
             builder.environment().putAll(NO_COVER);
         }
+        // Wall time to the millisecond from here (GNU time prints hundredths, too coarse for ratios of ~0.2 s);
+        // the time wrapper's own start and exit are in every variant alike.
+        long start = System.nanoTime();
         int code = builder.start().waitFor();
+        double seconds = (System.nanoTime() - start) / 1e9;
         String time = Files.readString(work.resolve("time"));
         if (code != 0) {
             throw new IllegalStateException("calico-startup run exited " + code + ":\n"
                     + Files.readString(work.resolve("out")) + time);
         }
-        Matcher wall = WALL.matcher(time);
         Matcher rss = RSS.matcher(time);
-        if (!wall.find() || !rss.find()) {
+        if (!rss.find()) {
             throw new IllegalStateException("no /usr/bin/time -v output:\n" + time);
         }
-        double seconds = (wall.group(1) == null ? 0 : Integer.parseInt(wall.group(1)) * 3600)
-                + Integer.parseInt(wall.group(2)) * 60 + Double.parseDouble(wall.group(3));
         return new double[] {seconds, Double.parseDouble(rss.group(1))};
     }
 

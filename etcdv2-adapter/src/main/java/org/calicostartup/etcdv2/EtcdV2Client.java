@@ -24,6 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
 import org.calicostartup.config.DatastoreConfig;
@@ -38,6 +40,10 @@ import org.calicostartup.spi.IoStats;
 final class EtcdV2Client implements AutoCloseable {
 
     static final int MAX_IN_FLIGHT = 16;
+    /** The id at the end of the JDK's {@code HttpClientImpl.toString()}: {@code ...HttpClientImpl@1b2c3d(7)}. */
+    private static final Pattern CLIENT_ID = Pattern.compile("\\((\\d+)\\)$");
+    /** How long {@link #close} waits for the client's selector thread to end once told to. */
+    private static final long STOP_WAIT_MILLIS = 1000;
 
     private final DatastoreConfig config;
     private final HttpClient http;
@@ -265,13 +271,47 @@ final class EtcdV2Client implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
-        // Java 21+ can stop the client's selector thread (HttpClient is AutoCloseable there); while it waits in
-        // epoll_wait the JVM spends up to 300 ms at exit waiting for it. Java 17 has no way to stop it.
+        // The client's selector thread must end: while it waits in epoll_wait (until the client is garbage
+        // collected), the JVM spends up to 300 ms at exit waiting for it, as for any thread in native code.
         if (http instanceof AutoCloseable closeable) {
+            // Java 21+: HttpClient is AutoCloseable.
             try {
                 closeable.close();
             } catch (Exception e) {
                 // Closing is best effort: every request of this client has finished or failed already.
+            }
+        } else {
+            stopSelectorThread();
+        }
+    }
+
+    /**
+     * Java 17 to 20 cannot close an {@link HttpClient}. Its selector thread ends its loop when interrupted and then
+     * shuts the client down as {@code close()} does on Java 21 (connections closed, later requests refused). It is
+     * found by the name the JDK gives it, {@code HttpClient-<id>-SelectorManager}, with the id the client's
+     * {@code toString} ends with ({@code ...HttpClientImpl@1b2c3d(<id>)}); on a JDK where either differs nothing is
+     * done and the JVM's exit merely waits.
+     */
+    private void stopSelectorThread() {
+        Matcher id = CLIENT_ID.matcher(http.toString());
+        if (!id.find()) {
+            return;
+        }
+        String name = "HttpClient-" + id.group(1) + "-SelectorManager";
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 8];
+        int count = root.enumerate(threads, true);
+        for (int i = 0; i < count; i++) {
+            if (threads[i].getName().equals(name)) {
+                threads[i].interrupt();
+                try {
+                    threads[i].join(STOP_WAIT_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
