@@ -66,9 +66,9 @@ final class V3ChangedNodes {
 
     /**
      * Watch mode ({@code CALICO_STARTUP_CHANGED_NODES=watch}): reads again what the first read read, writing the
-     * fence key in the same transaction, while a watch from the claims cover's revision collects the nodes changed since it up to
-     * that transaction (the fence's event) — one round trip. Empty when the watch cannot tell (cover too far
-     * behind, compacted, refused, too busy): they are ranged instead ({@link #ranged}).
+     * fence key in the same transaction, while a watch from the claims cover's revision collects the nodes changed
+     * since it up to that transaction (the fence's event) — one round trip. Empty when the watch cannot tell (cover
+     * too far behind, compacted, refused, too busy): they are ranged instead ({@link #ranged}).
      */
     private Optional<V3Snapshot> watched(long coverRevision, long readRevision) {
         if (readRevision - coverRevision > V3Cover.WATCH_MAX_REVISIONS) {

@@ -29,10 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A startup that read every node and every claim creates the cover (back-filling a few missing claims of nodes
  * written without claims, as calico-node writes them) once the cluster has {@code ClaimsCoverSettings.minNodes()}
- * nodes — or, when the
- * cover could not serve it, moves it up to its own read the same way; a startup that read the changed nodes advances
- * it to its read revision after checking, in its write, that their claims name them — or, when more changed than
- * one transaction can check, to just before the oldest change it could not check.
+ * nodes — or, when the cover could not serve it, moves it up to its own read the same way; a startup that read the
+ * changed nodes advances it to its read revision after checking, in its write, that their claims name them — or, when
+ * more changed than one transaction can check, to just before the oldest change it could not check.
  */
 final class V3Cover {
 
