@@ -69,11 +69,12 @@ final class FastV3Startup {
         while (true) {
             V3Snapshot snapshot = settleProfile(context.timer().time("read", () -> read(false)));
             V3Plan plan = planner().plan(snapshot);
-            java.util.OptionalLong cover = V3Cover.changedNodesFrom(snapshot, watchChangedNodes());
-            if (plan instanceof V3Plan.NeedNodeList && cover.isPresent()) {
+            java.util.OptionalLong cover = plan instanceof V3Plan.NeedNodeList
+                    ? V3Cover.changedNodesFrom(snapshot, watchChangedNodes()) : java.util.OptionalLong.empty();
+            if (cover.isPresent()) {
                 long readRevision = snapshot.revision();
                 snapshot = context.timer().time("read", () -> new V3ChangedNodes(session, context,
-                        candidateClaimKeys()).read(cover.getAsLong(), readRevision));
+                        candidateClaimKeys()).read(cover.getAsLong(), readRevision, watchChangedNodes()));
                 plan = planner().plan(snapshot);
             }
             if (plan instanceof V3Plan.NeedNodeList need) {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
-import org.calicostartup.config.ClaimsCoverSettings.ChangedNodes;
 import org.calicostartup.etcdv3.V3Snapshot.Stored;
 import org.calicostartup.spi.StartupContext;
 import org.slf4j.Logger;
@@ -33,11 +32,10 @@ final class V3ChangedNodes {
     }
 
     /**
-     * The second read: in watch mode by a watch ({@link #watched}), ranged when the watch cannot tell; else ranged.
-     * {@code readRevision} is the first read's.
+     * The second read: with {@code watch} ({@code CALICO_STARTUP_CHANGED_NODES=watch}) by a watch ({@link #watched}),
+     * ranged when the watch cannot tell; else ranged. {@code readRevision} is the first read's.
      */
-    V3Snapshot read(long coverRevision, long readRevision) {
-        boolean watch = context.config().claimsCover().changedNodes() == ChangedNodes.WATCH;
+    V3Snapshot read(long coverRevision, long readRevision, boolean watch) {
         Optional<V3Snapshot> watched = watch ? watched(coverRevision, readRevision) : Optional.empty();
         return watched.orElseGet(() -> ranged(coverRevision));
     }
