@@ -74,6 +74,11 @@ final class BenchCluster implements AutoCloseable {
         this.proxy = LatencyProxy.start(etcd, Duration.ofMillis(rttMillis));
     }
 
+    /** Bytes etcd has sent through the latency proxy so far (to every connection, failed requests included). */
+    long bytesFromEtcd() {
+        return proxy.bytesFromTarget();
+    }
+
     /** calico-node environment for {@code name}, through the proxy unless {@code endpoints} says otherwise. */
     Map<String, String> env(DatastoreType type, String name) {
         return env(type, proxy.uri("http").toString(), name);

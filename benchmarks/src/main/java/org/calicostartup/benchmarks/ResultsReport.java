@@ -224,7 +224,7 @@ public final class ResultsReport {
         if (!fleet.isEmpty()) {
             md.append("\n## FleetRestartBenchmark\n\nAll agents restart at once (same addresses), each on its own ")
                     .append("connection; totals over the fleet.\n\n| mode | agents | nodes | RTT | fleet time | p50 | p99 | ")
-                    .append("requests | bytes read |\n|---|---|---|---|---|---|---|---|---|\n");
+                    .append("requests | bytes read | failed agents |\n|---|---|---|---|---|---|---|---|---|---|\n");
             for (JsonNode r : fleet) {
                 JsonNode p = r.path("params");
                 JsonNode s = r.path("secondaryMetrics");
@@ -235,7 +235,8 @@ public final class ResultsReport {
                         .append(time(perOperation(s.path("p50Millis")))).append(" | ")
                         .append(time(perOperation(s.path("p99Millis")))).append(" | ")
                         .append((long) perOperation(s.path("requests"))).append(" | ")
-                        .append((long) perOperation(s.path("bytesRead"))).append(" |\n");
+                        .append((long) perOperation(s.path("bytesRead"))).append(" | ")
+                        .append((long) perOperation(s.path("failedAgents"))).append(" |\n");
             }
         }
         return md.toString();
