@@ -8,7 +8,7 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * The WARN lines a class logs, through logback (the tests' binding). Kept out of {@link EtcdV3Fixture}, which the
+ * The WARN (or other) lines a class logs, through logback (the tests' binding). Kept out of {@link EtcdV3Fixture}, which the
  * benchmark module also runs ({@code ConflictHistoryRun}) without logback on its class path.
  */
 final class Warnings {
@@ -18,6 +18,11 @@ final class Warnings {
 
     /** The WARN lines {@code logger}'s class logged while {@code action} ran. */
     static List<String> of(Class<?> logger, Runnable action) {
+        return logged(logger, Level.WARN, action);
+    }
+
+    /** The lines {@code logger}'s class logged at {@code level} while {@code action} ran. */
+    static List<String> logged(Class<?> logger, Level level, Runnable action) {
         Logger log = (Logger) LoggerFactory.getLogger(logger);
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
@@ -27,7 +32,7 @@ final class Warnings {
         } finally {
             log.detachAppender(appender);
         }
-        return appender.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+        return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage)
                 .toList();
     }
 }
