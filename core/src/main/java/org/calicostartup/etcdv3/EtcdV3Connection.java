@@ -168,6 +168,9 @@ final class EtcdV3Connection implements AutoCloseable {
                     }
                     boolean busy = code == Status.Code.UNAVAILABLE && fromEtcd(e);
                     boolean unreachable = code == Status.Code.UNAVAILABLE && !busy;
+                    if (deadlineRanOutAtEtcd(e, left)) {
+                        throw Deadline.noAnswer(config.endpointList(), what, timeout, e);
+                    }
                     if (!(busy || unreachable) || left <= 0
                             || (unreachable && ++unreachableMembers >= members.size())) {
                         throw translate(e, what, Duration.ofNanos(System.nanoTime() - start));
@@ -203,6 +206,17 @@ final class EtcdV3Connection implements AutoCloseable {
     private static boolean fromEtcd(StatusRuntimeException e) {
         String description = e.getStatus().getDescription();
         return description != null && description.startsWith("etcdserver:");
+    }
+
+    /**
+     * Whether etcd's "request timed out" (also "…, possibly due to previous leader failure" or "…connection lost")
+     * is this call's own deadline running out ({@code leftNanos} ≤ 0): etcd gets the deadline with the call and gives
+     * up when it passes while it waits (a write not applied yet), often just before the client does.
+     */
+    static boolean deadlineRanOutAtEtcd(StatusRuntimeException e, long leftNanos) {
+        String description = e.getStatus().getDescription();
+        return leftNanos <= 0 && e.getStatus().getCode() == Status.Code.UNAVAILABLE && description != null
+                && description.startsWith("etcdserver: request timed out");
     }
 
     private static boolean invalidToken(StatusRuntimeException e) {

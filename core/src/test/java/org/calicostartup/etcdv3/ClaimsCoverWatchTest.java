@@ -1,13 +1,18 @@
 package org.calicostartup.etcdv3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.calicostartup.StartupException;
 import org.calicostartup.StartupMode;
 import org.calicostartup.StartupReport;
 import org.calicostartup.autodetect.HostInterface;
@@ -19,9 +24,11 @@ import org.calicostartup.spi.Deadline;
 import org.calicostartup.spi.IoStats;
 import org.calicostartup.spi.PhaseTimer;
 import org.calicostartup.spi.StartupContext;
+import org.calicostartup.testing.EtcdCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The claims cover with the nodes changed since it found by a watch ({@code CALICO_STARTUP_CHANGED_NODES=watch},
@@ -81,9 +88,9 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
      * fence after the leader, and its watch still delivers every change up to it before the fence's event.
      */
     @Test
-    void eachMemberOfAClusterServesTheWatchUpToTheFence(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void eachMemberOfAClusterServesTheWatchUpToTheFence(@TempDir Path dir)
             throws Exception {
-        try (org.calicostartup.testing.EtcdCluster cluster = org.calicostartup.testing.EtcdCluster.builder()
+        try (EtcdCluster cluster = EtcdCluster.builder()
                 .members(3).start(); EtcdV3Fixture three = watchFromAnySize(new EtcdV3Fixture(cluster, dir))) {
             three.start(three.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
             for (int m = 0; m < 3; m++) {
@@ -91,10 +98,9 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
                 String holder = "calico-node-" + m;
                 String taken = "10.0.6." + (m + 1) + "/24";
                 three.putCalicoNode(holder, taken);
-                org.calicostartup.StartupException e = org.junit.jupiter.api.Assertions.assertThrows(
-                        org.calicostartup.StartupException.class, () -> three.start(three.env("node-x", "IP", taken,
-                                "ETCD_ENDPOINTS", endpoint), EtcdV3Fixture.host(taken)));
-                assertEquals(org.calicostartup.StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
+                StartupException e = assertThrows(StartupException.class, () -> three.start(three.env("node-x",
+                        "IP", taken, "ETCD_ENDPOINTS", endpoint), EtcdV3Fixture.host(taken)));
+                assertEquals(StartupException.Reason.IP_CONFLICT, e.reason(), e.getMessage());
                 assertTrue(e.getMessage().contains(holder), e.getMessage());
                 StartupReport report = three.start(three.env("node-m" + m, "IP", "10.0.7." + (m + 1) + "/24",
                         "ETCD_ENDPOINTS", endpoint), EtcdV3Fixture.host("10.0.7." + (m + 1) + "/24"));
@@ -112,9 +118,9 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
      * the request timeout, would need a network partition between etcd's members, which the harness cannot make.
      */
     @Test
-    void aWatchOnAMemberTheCallsFailedOverFromIsNotWaitedFor(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void aWatchOnAMemberTheCallsFailedOverFromIsNotWaitedFor(@TempDir Path dir)
             throws Exception {
-        try (org.calicostartup.testing.EtcdCluster cluster = org.calicostartup.testing.EtcdCluster.builder()
+        try (EtcdCluster cluster = EtcdCluster.builder()
                 .members(3).start(); EtcdV3Fixture three = watchFromAnySize(new EtcdV3Fixture(cluster, dir))) {
             three.start(three.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
             three.putCalicoNode("calico-node-x", "10.0.0.42/24");
@@ -144,9 +150,9 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
                 // claim-less calico-node-x.
                 assertTrue(said.stream().anyMatch(line -> line.startsWith("Read the 2 nodes changed since the "
                         + "claims cover")), said + "");
-                assertEquals(java.util.Set.of(V3Keys.node("node-a"), V3Keys.node("calico-node-x")),
+                assertEquals(Set.of(V3Keys.node("node-a"), V3Keys.node("calico-node-x")),
                         read[0].cover().newestNodes().orElseThrow().stream().map(V3Snapshot.Stored::key)
-                                .collect(java.util.stream.Collectors.toSet()));
+                                .collect(Collectors.toSet()));
             } finally {
                 connection.close();
             }
@@ -199,9 +205,9 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
         etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
         etcd.put(V3Keys.CLAIMS_COVER, "{\"revision\":-1}");
         etcd.putCalicoNode("calico-node-x", "10.0.0.42/24");
-        java.util.List<String> warnings = Warnings.of(V3Cover.class, () ->
+        List<String> warnings = Warnings.of(V3Cover.class, () ->
                 etcd.assertConflict("node-b", "10.0.0.42/24", "calico-node-x"));
-        assertEquals(java.util.List.of("Ignoring the unreadable claims cover " + V3Keys.CLAIMS_COVER
+        assertEquals(List.of("Ignoring the unreadable claims cover " + V3Keys.CLAIMS_COVER
                 + " ({\"revision\":-1}): reading all nodes"), warnings);
     }
 }

@@ -1,0 +1,40 @@
+package org.calicostartup.etcdv3;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the connection reads etcd's own "request timed out" (found by {@code HardeningV3Test}'s 10 ms startup timeout,
+ * which once failed with "failed write node node-a after 2 ms: UNAVAILABLE: etcdserver: request timed out" instead
+ * of naming the timeout variable: etcd had given up at the call's deadline a moment before the client did).
+ */
+class EtcdV3ConnectionUnitTest {
+
+    private static StatusRuntimeException unavailable(String description) {
+        return Status.UNAVAILABLE.withDescription(description).asRuntimeException();
+    }
+
+    @Test
+    void etcdTimingOutOnceTheDeadlineHasPassedIsTheDeadline() {
+        assertTrue(EtcdV3Connection.deadlineRanOutAtEtcd(unavailable("etcdserver: request timed out"), 0));
+        assertTrue(EtcdV3Connection.deadlineRanOutAtEtcd(unavailable("etcdserver: request timed out"), -5));
+        assertTrue(EtcdV3Connection.deadlineRanOutAtEtcd(
+                unavailable("etcdserver: request timed out, possibly due to previous leader failure"), -1));
+    }
+
+    @Test
+    void etcdTimingOutWithTimeLeftOrAnythingElseIsNot() {
+        // Time left: etcd's own timeout (a leader lost), worth waiting for or trying another member.
+        assertFalse(EtcdV3Connection.deadlineRanOutAtEtcd(unavailable("etcdserver: request timed out"), 1));
+        assertFalse(EtcdV3Connection.deadlineRanOutAtEtcd(unavailable("etcdserver: no leader"), 0));
+        assertFalse(EtcdV3Connection.deadlineRanOutAtEtcd(unavailable("etcdserver: leader changed"), 0));
+        assertFalse(EtcdV3Connection.deadlineRanOutAtEtcd(unavailable(null), 0));
+        assertFalse(EtcdV3Connection.deadlineRanOutAtEtcd(unavailable("io exception"), 0));
+        assertFalse(EtcdV3Connection.deadlineRanOutAtEtcd(
+                Status.UNKNOWN.withDescription("etcdserver: request timed out").asRuntimeException(), 0));
+    }
+}
