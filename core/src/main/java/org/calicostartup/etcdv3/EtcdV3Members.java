@@ -50,6 +50,9 @@ final class EtcdV3Members implements AutoCloseable {
     static final int INITIAL_WINDOW_BYTES = 32 * 1024 * 1024;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EtcdV3Members.class);
     private static final Metadata.Key<String> TOKEN = Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
+    /** etcd's rpctypes.MetadataRequireLeaderKey. */
+    private static final Metadata.Key<String> REQUIRE_LEADER = Metadata.Key.of("hasleader",
+            Metadata.ASCII_STRING_MARSHALLER);
 
     private final List<Member> members;
     private final EventLoopGroup eventLoop;
@@ -155,12 +158,18 @@ final class EtcdV3Members implements AutoCloseable {
         }
     }
 
-    /** The credentials a call carries: etcd's token, once {@link #authenticate} got it. */
+    /**
+     * What every call carries: etcd's token, once {@link #authenticate} got it, and etcd's {@code hasleader: true}
+     * (what clientv3's {@code WithRequireLeader} sends), so that a member without a leader — cut off from the others
+     * — answers "etcdserver: no leader" at once, and the call moves on to the next member, instead of holding the
+     * call until a timeout, and a watch on it is cancelled when it loses its leader.
+     */
     CallCredentials credentials() {
         return new CallCredentials() {
             @Override
             public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
                 Metadata headers = new Metadata();
+                headers.put(REQUIRE_LEADER, "true");
                 String current = token;
                 if (current != null) {
                     headers.put(TOKEN, current);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupReport;
@@ -57,6 +58,37 @@ class EtcdV3ConnectionTest {
             } finally {
                 new ProcessBuilder("kill", "-CONT", pid).start().waitFor();
             }
+        }
+    }
+
+    /**
+     * A member cut off from its peers by a network partition, still reachable by clients and listed first: it has no
+     * leader, so it cannot serve a linearizable read. Every call asks for a leader ({@code hasleader}), so it says
+     * "no leader" at once and the startup registers through the next member — without waiting for its share of the
+     * request timeout ("did not answer … within"), and without failing when its connection was already up.
+     */
+    @Test
+    void aFirstMemberCutOffFromItsPeersSaysSoAtOnce() throws Exception {
+        try (EtcdCluster cluster = EtcdCluster.builder().members(3).firstMemberPartitionable().start();
+                EtcdV3Fixture etcd = new EtcdV3Fixture(cluster, tmp)) {
+            cluster.cutOffFirstMember();
+            long wait = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (cluster.isHealthy(cluster.member(0))) {
+                assertTrue(System.nanoTime() < wait, "the cut-off member still reports a leader");
+                Thread.sleep(50);
+            }
+            Map<String, String> env = etcd.env("node-p", "ETCD_ENDPOINTS", cluster.endpoints());
+            assertTrue(env.get("ETCD_ENDPOINTS").startsWith(cluster.member(0).clientUri().toString()),
+                    "the cut-off member is tried first: " + env.get("ETCD_ENDPOINTS"));
+            List<String> warnings = Warnings.of(EtcdV3Connection.class, () ->
+                    assertTrue(etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24")).nodeCreated()));
+            assertEquals(List.of(), warnings);
+
+            // Healed: the member catches up and serves again.
+            cluster.reconnectFirstMember();
+            cluster.awaitHealthy(Duration.ofSeconds(30));
+            assertTrue(etcd.start(etcd.env("node-q", "ETCD_ENDPOINTS", cluster.member(0).clientUri().toString()),
+                    EtcdV3Fixture.host("10.0.0.12/24")).nodeCreated());
         }
     }
 

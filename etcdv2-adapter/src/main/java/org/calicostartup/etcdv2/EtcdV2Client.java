@@ -31,16 +31,19 @@ import org.calicostartup.StartupException.Reason;
 import org.calicostartup.config.DatastoreConfig;
 import org.calicostartup.spi.Deadline;
 import org.calicostartup.spi.IoStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * etcd's v2 keys API over the JDK {@link HttpClient}: kept-alive connections, HTTP/2 where a TLS server offers it,
- * client certificates from PEM files, basic auth, failover to the next endpoint when one cannot be connected to, a
- * deadline on every request, and at most {@link #MAX_IN_FLIGHT} requests in flight.
+ * client certificates from PEM files, basic auth, failover to the next endpoint when one cannot be connected to (or,
+ * for a read, answers with a server error: a member without a leader), a deadline on every request, and at most {@link #MAX_IN_FLIGHT} requests in flight.
  */
 final class EtcdV2Client implements AutoCloseable {
 
     static final int MAX_IN_FLIGHT = 16;
     /** The id at the end of the JDK's {@code HttpClientImpl.toString()}: {@code ...HttpClientImpl@1b2c3d(7)}. */
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdV2Client.class);
     private static final Pattern CLIENT_ID = Pattern.compile("\\((\\d+)\\)$");
     /** How long {@link #close} waits for the client's selector thread to end once told to. */
     private static final long STOP_WAIT_MILLIS = 1000;
@@ -194,19 +197,42 @@ final class EtcdV2Client implements AutoCloseable {
         }
     }
 
-    /** Sends to the preferred endpoint, moving on to the next one only when a connection cannot be made. */
+    /**
+     * Sends to the preferred endpoint, moving on to the next one when a connection cannot be made, or when a read
+     * gets a server error (HTTP 5xx).
+     */
     private Response send(Request request, Duration timeout) {
         List<URI> endpoints = config.endpoints();
         int start = preferred.get();
+        long end = System.nanoTime() + timeout.toNanos();
         List<String> failures = new ArrayList<>();
+        boolean serverErrors = false;
         for (int attempt = 0; attempt < endpoints.size(); attempt++) {
             int index = (start + attempt) % endpoints.size();
             URI endpoint = endpoints.get(index);
+            Duration left = Duration.ofNanos(end - System.nanoTime());
+            if (left.compareTo(Duration.ofMillis(1)) < 0) {
+                throw Deadline.noAnswer(config.endpointList(), request.toString(), timeout, null);
+            }
             try {
-                HttpResponse<byte[]> response = http.send(build(endpoint, request, timeout),
+                HttpResponse<byte[]> response = http.send(build(endpoint, request, left),
                         HttpResponse.BodyHandlers.ofByteArray());
-                preferred.set(index);
-                return V2Answers.parse(config, endpoint, request, response);
+                try {
+                    Response answer = V2Answers.parse(config, endpoint, request, response);
+                    preferred.set(index);
+                    return answer;
+                } catch (StartupException e) {
+                    // A member without a leader (cut off from the others) answers a quorum read with HTTP 500 when
+                    // etcd's own request timeout passes. A read can be sent again, so the next member is asked, as
+                    // etcd's Go v2 client (calico-node 2.6's) does; a write is not, as it may have been applied.
+                    if (response.statusCode() < 500 || !request.method().equals("GET")
+                            || attempt + 1 == endpoints.size()) {
+                        throw e;
+                    }
+                    LOG.warn("{}; trying the next etcd member", e.getMessage());
+                    failures.add(e.getMessage());
+                    serverErrors = true;
+                }
             } catch (ConnectException | HttpConnectTimeoutException e) {
                 failures.add(endpoint + ": " + StartupException.causes(e));
             } catch (java.net.http.HttpTimeoutException e) {
@@ -223,8 +249,8 @@ final class EtcdV2Client implements AutoCloseable {
                 throw new StartupException(Reason.INTERNAL, "Interrupted while waiting for etcd", e);
             }
         }
-        throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "Cannot connect to any etcd endpoint ("
-                + String.join("; ", failures) + ")");
+        throw new StartupException(Reason.DATASTORE_UNAVAILABLE, (serverErrors ? "No etcd endpoint could serve "
+                + request : "Cannot connect to any etcd endpoint") + " (" + String.join("; ", failures) + ")");
     }
 
     private HttpRequest build(URI endpoint, Request request, Duration timeout) {

@@ -42,8 +42,11 @@ public final class EtcdCluster implements AutoCloseable {
     private final List<EtcdMember> members;
     private final Optional<TlsMaterial> tls;
     private final HttpClient http;
+    private final Optional<PeerNamespace> namespace;
 
-    private EtcdCluster(Path workDir, List<EtcdMember> members, Optional<TlsMaterial> tls) {
+    private EtcdCluster(Path workDir, List<EtcdMember> members, Optional<TlsMaterial> tls,
+            Optional<PeerNamespace> namespace) {
+        this.namespace = namespace;
         this.workDir = workDir;
         this.members = List.copyOf(members);
         this.tls = tls;
@@ -144,6 +147,24 @@ public final class EtcdCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Cuts the first member off from the others (a network partition; clients still reach it). Only for a cluster
+     * built with {@link Builder#firstMemberPartitionable()}.
+     */
+    public void cutOffFirstMember() {
+        partitionable().cut(members.get(0).clientPort());
+    }
+
+    /** Ends {@link #cutOffFirstMember}. */
+    public void reconnectFirstMember() {
+        partitionable().heal();
+    }
+
+    private PeerNamespace partitionable() {
+        return namespace.orElseThrow(() -> new IllegalStateException(
+                "built without firstMemberPartitionable(): " + this));
+    }
+
     /** Every member's last log lines, for a failing test's report. */
     public String logTails(int lines) {
         StringBuilder out = new StringBuilder();
@@ -157,6 +178,7 @@ public final class EtcdCluster implements AutoCloseable {
     @Override
     public void close() {
         members.forEach(EtcdMember::dispose);
+        namespace.ifPresent(PeerNamespace::close);
         deleteRecursively(workDir);
     }
 
@@ -193,6 +215,7 @@ public final class EtcdCluster implements AutoCloseable {
         private boolean tls;
         private String[] serverNames = {"127.0.0.1", "localhost"};
         private boolean perMemberCertificates;
+        private boolean firstMemberPartitionable;
         private List<String> extraArguments = List.of();
 
         private Builder() {
@@ -211,6 +234,16 @@ public final class EtcdCluster implements AutoCloseable {
         public Builder perMemberCertificates() {
             this.perMemberCertificates = true;
             this.tls = true;
+            return this;
+        }
+
+        /**
+         * The first member runs in its own network namespace (the others listen on this host's end of the link to
+         * it), so that {@link EtcdCluster#cutOffFirstMember} can partition it from the others while clients still
+         * reach it. Plain text only; needs root, {@code ip} and {@code iptables}.
+         */
+        public Builder firstMemberPartitionable() {
+            this.firstMemberPartitionable = true;
             return this;
         }
 
@@ -270,17 +303,30 @@ public final class EtcdCluster implements AutoCloseable {
             }
             Optional<TlsMaterial> material = tls ? Optional.of(TlsMaterial.generate(workDir.resolve("tls"),
                     serverNames)) : Optional.empty();
+            if (firstMemberPartitionable && (tls || members < 2 || EtcdBackend.fromSystemProperties().container())) {
+                throw new IllegalStateException("a partitionable first member needs two members or more, plain "
+                        + "text and etcd processes on this host");
+            }
+            Optional<PeerNamespace> namespace = firstMemberPartitionable ? Optional.of(PeerNamespace.create())
+                    : Optional.empty();
             List<EtcdMember> list = new ArrayList<>();
             for (int i = 0; i < members; i++) {
-                String host = perMemberCertificates ? "127.0.0." + (i + 1) : "127.0.0.1";
+                String host = perMemberCertificates ? "127.0.0." + (i + 1)
+                        : namespace.map(ns -> ns.outsideAddress()).orElse("127.0.0.1");
                 Optional<Path[]> own = perMemberCertificates
                         ? Optional.of(material.orElseThrow().writeServer(workDir.resolve("tls-m" + i), host))
                         : Optional.empty();
-                list.add(new EtcdMember("m" + i, host, FreePorts.next(), FreePorts.next(), workDir, material, own));
+                if (i == 0 && namespace.isPresent()) {
+                    list.add(new EtcdMember("m0", namespace.get().insideAddress(), FreePorts.next(),
+                            FreePorts.next(), workDir, material, own, namespace.get().exec()));
+                } else {
+                    list.add(new EtcdMember("m" + i, host, FreePorts.next(), FreePorts.next(), workDir, material,
+                            own));
+                }
             }
             String initialCluster = String.join(",", list.stream().map(m -> m.name() + "=" + m.peerUri()).toList());
             String token = "calico-startup-" + UUID.randomUUID();
-            EtcdCluster cluster = new EtcdCluster(workDir, list, material);
+            EtcdCluster cluster = new EtcdCluster(workDir, list, material, namespace);
             list.forEach(m -> m.launch(binary, initialCluster, token, extraArguments));
             return cluster;
         }

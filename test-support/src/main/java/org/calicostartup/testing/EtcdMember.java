@@ -28,6 +28,7 @@ public final class EtcdMember {
     private final Optional<TlsMaterial> tls;
     private final String host;
     private final Optional<Path[]> ownCertificate;
+    private final List<String> launcher;
     private List<String> command = List.of();
     private Process process;
     private final EtcdBackend backend = EtcdBackend.fromSystemProperties();
@@ -43,6 +44,13 @@ public final class EtcdMember {
      */
     EtcdMember(String name, String host, int clientPort, int peerPort, Path workDir, Optional<TlsMaterial> tls,
             Optional<Path[]> ownCertificate) {
+        this(name, host, clientPort, peerPort, workDir, tls, ownCertificate, List.of());
+    }
+
+    /** The same, run through {@code launcher} (e.g. {@code ip netns exec <name>}), which execs etcd. */
+    EtcdMember(String name, String host, int clientPort, int peerPort, Path workDir, Optional<TlsMaterial> tls,
+            Optional<Path[]> ownCertificate, List<String> launcher) {
+        this.launcher = List.copyOf(launcher);
         this.host = host;
         this.ownCertificate = ownCertificate;
         this.name = name;
@@ -61,7 +69,7 @@ public final class EtcdMember {
         return clientPort;
     }
 
-    /** The client URL, {@code http://127.0.0.1:<port>} or {@code https://...} for a TLS member. */
+    /** The client URL, {@code http://127.0.0.1:<port>} (or its own address) or {@code https://...} for TLS. */
     public URI clientUri() {
         return URI.create((tls.isPresent() ? "https" : "http") + "://" + host + ":" + clientPort);
     }
@@ -86,7 +94,8 @@ public final class EtcdMember {
     }
 
     synchronized void launch(Path binary, String initialCluster, String clusterToken, List<String> extra) {
-        List<String> args = new ArrayList<>(List.of(binary.toString(),
+        List<String> args = new ArrayList<>(launcher);
+        args.addAll(List.of(binary.toString(),
                 "--name", name,
                 "--data-dir", dataDir.toString(),
                 "--listen-client-urls", clientUri().toString(),
