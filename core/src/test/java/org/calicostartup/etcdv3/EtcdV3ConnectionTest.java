@@ -65,7 +65,8 @@ class EtcdV3ConnectionTest {
      * A member cut off from its peers by a network partition, still reachable by clients and listed first: it has no
      * leader, so it cannot serve a linearizable read. Every call asks for a leader ({@code hasleader}), so it says
      * "no leader" at once and the startup registers through the next member — without waiting for its share of the
-     * request timeout ("did not answer … within"), and without failing when its connection was already up.
+     * request timeout ("did not answer … within"), and without failing when its connection was already up. (That
+     * every datastore registers past such a member, and that it serves again once healed: {@code DatastoreContract}.)
      */
     @Test
     void aFirstMemberCutOffFromItsPeersSaysSoAtOnce() throws Exception {
@@ -83,12 +84,6 @@ class EtcdV3ConnectionTest {
             List<String> warnings = Warnings.of(EtcdV3Connection.class, () ->
                     assertTrue(etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24")).nodeCreated()));
             assertEquals(List.of(), warnings);
-
-            // Healed: the member catches up and serves again.
-            cluster.reconnectFirstMember();
-            cluster.awaitHealthy(Duration.ofSeconds(30));
-            assertTrue(etcd.start(etcd.env("node-q", "ETCD_ENDPOINTS", cluster.member(0).clientUri().toString()),
-                    EtcdV3Fixture.host("10.0.0.12/24")).nodeCreated());
         }
     }
 
