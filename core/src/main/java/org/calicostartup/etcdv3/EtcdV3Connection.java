@@ -149,7 +149,7 @@ final class EtcdV3Connection implements AutoCloseable {
                     stats.progress();
                     return result;
                 } catch (StatusRuntimeException e) {
-                    Status.Code code = e.getStatus().getCode();
+                    Status.Code code = code(e);
                     long left = end - System.nanoTime();
                     if (code == Status.Code.UNAUTHENTICATED && !reauthenticated && invalidToken(e)) {
                         members.tokenExpired();
@@ -206,6 +206,16 @@ final class EtcdV3Connection implements AutoCloseable {
     private static boolean fromEtcd(StatusRuntimeException e) {
         String description = e.getStatus().getDescription();
         return description != null && description.startsWith("etcdserver:");
+    }
+
+    /**
+     * The call's status code, with etcd's "context deadline exceeded" (the call's deadline passed at the server, where
+     * etcd 3.4 returns it as UNKNOWN from some calls, e.g. {@code Authenticate}) read as the deadline it is.
+     */
+    static Status.Code code(StatusRuntimeException e) {
+        Status status = e.getStatus();
+        return status.getCode() == Status.Code.UNKNOWN && "context deadline exceeded".equals(status.getDescription())
+                ? Status.Code.DEADLINE_EXCEEDED : status.getCode();
     }
 
     /**

@@ -190,7 +190,9 @@ final class EtcdV3Members implements AutoCloseable {
      */
     void authenticate(Member member, Duration timeout) {
         Credentials credentials = config.credentials().orElseThrow();
-        token = AuthGrpc.newBlockingStub(member.channel()).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
+        // With the calls' metadata (no token yet: only hasleader), so that a member without a leader says so at once.
+        token = AuthGrpc.newBlockingStub(member.channel()).withCallCredentials(credentials())
+                .withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
                 .authenticate(AuthenticateRequest.newBuilder().setName(credentials.username())
                         .setPassword(credentials.password()).build())
                 .getToken();

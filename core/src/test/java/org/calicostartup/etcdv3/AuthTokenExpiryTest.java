@@ -2,8 +2,6 @@ package org.calicostartup.etcdv3;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.etcd.jetcd.Auth;
-import io.etcd.jetcd.auth.Permission;
 import java.nio.file.Path;
 import org.calicostartup.NodeStartup;
 import org.calicostartup.config.NodeNameResolver;
@@ -26,15 +24,7 @@ class AuthTokenExpiryTest {
     void aConnectionWhoseTokenExpiredAuthenticatesAgain() throws Exception {
         try (EtcdCluster cluster = EtcdCluster.builder().extraArguments("--auth-token=simple", "--auth-token-ttl=1")
                 .start(); EtcdV3Fixture etcd = new EtcdV3Fixture(cluster, tmp)) {
-            Auth auth = etcd.client().getAuthClient();
-            EtcdV3Fixture.await(auth.userAdd(EtcdV3Fixture.bytes("root"), EtcdV3Fixture.bytes("root-pw")));
-            EtcdV3Fixture.await(auth.userGrantRole(EtcdV3Fixture.bytes("root"), EtcdV3Fixture.bytes("root")));
-            EtcdV3Fixture.await(auth.roleAdd(EtcdV3Fixture.bytes("calico")));
-            EtcdV3Fixture.await(auth.roleGrantPermission(EtcdV3Fixture.bytes("calico"), EtcdV3Fixture.bytes("/calico/"),
-                    EtcdV3Fixture.bytes("/calico0"), Permission.Type.READWRITE));
-            EtcdV3Fixture.await(auth.userAdd(EtcdV3Fixture.bytes("agent"), EtcdV3Fixture.bytes("agent-pw")));
-            EtcdV3Fixture.await(auth.userGrantRole(EtcdV3Fixture.bytes("agent"), EtcdV3Fixture.bytes("calico")));
-            EtcdV3Fixture.await(auth.authEnable());
+            etcd.enableAuth("agent", "agent-pw");
 
             StartupConfig first = config(etcd, "node-a");
             try (Datastore store = new EtcdV3DatastoreProvider().open(first.datastore())) {

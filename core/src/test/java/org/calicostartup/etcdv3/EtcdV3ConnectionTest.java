@@ -63,22 +63,29 @@ class EtcdV3ConnectionTest {
 
     /**
      * A member cut off from its peers by a network partition, still reachable by clients and listed first: it has no
-     * leader, so it cannot serve a linearizable read. Every call asks for a leader ({@code hasleader}), so it says
-     * "no leader" at once and the startup registers through the next member — without waiting for its share of the
-     * request timeout ("did not answer … within"), and without failing when its connection was already up. (That
-     * every datastore registers past such a member, and that it serves again once healed: {@code DatastoreContract}.)
+     * leader, so it cannot serve a linearizable read (nor authenticate: that is a raft proposal in etcd 3.4). Every
+     * call asks for a leader ({@code hasleader}), so it says "no leader" at once and the startup registers through the
+     * next member — without waiting for its share of the request timeout ("did not answer … within"), and without
+     * failing when its connection was already up. (That every datastore registers past such a member, and that it
+     * serves again once healed: {@code DatastoreContract}.)
      */
-    @Test
-    void aFirstMemberCutOffFromItsPeersSaysSoAtOnce() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "etcd auth: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aFirstMemberCutOffFromItsPeersSaysSoAtOnce(boolean auth) throws Exception {
         try (EtcdCluster cluster = EtcdCluster.builder().members(3).firstMemberPartitionable().start();
                 EtcdV3Fixture etcd = new EtcdV3Fixture(cluster, tmp)) {
+            Map<String, String> env = etcd.env("node-p", "ETCD_ENDPOINTS", cluster.endpoints());
+            if (auth) {
+                etcd.enableAuth("agent", "agent-pw");
+                env.put("ETCD_USERNAME", "agent");
+                env.put("ETCD_PASSWORD", "agent-pw");
+            }
             cluster.cutOffFirstMember();
             long wait = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (cluster.isHealthy(cluster.member(0))) {
                 assertTrue(System.nanoTime() < wait, "the cut-off member still reports a leader");
                 Thread.sleep(50);
             }
-            Map<String, String> env = etcd.env("node-p", "ETCD_ENDPOINTS", cluster.endpoints());
             assertTrue(env.get("ETCD_ENDPOINTS").startsWith(cluster.member(0).clientUri().toString()),
                     "the cut-off member is tried first: " + env.get("ETCD_ENDPOINTS"));
             List<String> warnings = Warnings.of(EtcdV3Connection.class, () ->

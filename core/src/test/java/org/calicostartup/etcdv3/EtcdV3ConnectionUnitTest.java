@@ -1,5 +1,6 @@
 package org.calicostartup.etcdv3;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,25 @@ class EtcdV3ConnectionUnitTest {
         assertTrue(EtcdV3Connection.deadlineRanOutAtEtcd(unavailable("etcdserver: request timed out"), -5));
         assertTrue(EtcdV3Connection.deadlineRanOutAtEtcd(
                 unavailable("etcdserver: request timed out, possibly due to previous leader failure"), -1));
+    }
+
+    /**
+     * etcd 3.4 answers an {@code Authenticate} whose deadline passed while it waited (a member without a leader) with
+     * UNKNOWN "context deadline exceeded": that is the deadline, so a member not connected before hands over to the
+     * next one as for the client's own deadline (seen with a partitioned first member before calls asked for a
+     * leader: the startup failed with "failed read the cluster after 3339 ms: UNKNOWN: context deadline exceeded").
+     */
+    @Test
+    void etcdsContextDeadlineExceededIsTheDeadline() {
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, EtcdV3Connection.code(
+                Status.UNKNOWN.withDescription("context deadline exceeded").asRuntimeException()));
+        assertEquals(Status.Code.DEADLINE_EXCEEDED,
+                EtcdV3Connection.code(Status.DEADLINE_EXCEEDED.asRuntimeException()));
+        assertEquals(Status.Code.UNKNOWN, EtcdV3Connection.code(
+                Status.UNKNOWN.withDescription("something else").asRuntimeException()));
+        assertEquals(Status.Code.UNKNOWN, EtcdV3Connection.code(Status.UNKNOWN.asRuntimeException()));
+        assertEquals(Status.Code.UNAVAILABLE, EtcdV3Connection.code(
+                Status.UNAVAILABLE.withDescription("context deadline exceeded").asRuntimeException()));
     }
 
     @Test

@@ -1,8 +1,6 @@
 package org.calicostartup.etcdv3;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.etcd.jetcd.Auth;
-import io.etcd.jetcd.auth.Permission;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -78,15 +76,7 @@ class EtcdV3ContractTest extends DatastoreContract {
 
         @Override
         public void enableAuth(String user, String password) {
-            Auth auth = etcd.client().getAuthClient();
-            EtcdV3Fixture.await(auth.userAdd(EtcdV3Fixture.bytes("root"), EtcdV3Fixture.bytes("root-pw")));
-            EtcdV3Fixture.await(auth.userGrantRole(EtcdV3Fixture.bytes("root"), EtcdV3Fixture.bytes("root")));
-            EtcdV3Fixture.await(auth.roleAdd(EtcdV3Fixture.bytes("calico")));
-            EtcdV3Fixture.await(auth.roleGrantPermission(EtcdV3Fixture.bytes("calico"),
-                    EtcdV3Fixture.bytes("/calico/"), EtcdV3Fixture.bytes("/calico0"), Permission.Type.READWRITE));
-            EtcdV3Fixture.await(auth.userAdd(EtcdV3Fixture.bytes(user), EtcdV3Fixture.bytes(password)));
-            EtcdV3Fixture.await(auth.userGrantRole(EtcdV3Fixture.bytes(user), EtcdV3Fixture.bytes("calico")));
-            EtcdV3Fixture.await(auth.authEnable());
+            etcd.enableAuth(user, password);
         }
 
         @Override

@@ -233,6 +233,22 @@ final class EtcdV3Fixture implements AutoCloseable {
         return client;
     }
 
+    /**
+     * Turns etcd auth on: a root user, a role {@code calico} with read and write on {@code /calico/} only, and
+     * {@code user} with that role. This fixture's own client is not authenticated: read through it before.
+     */
+    void enableAuth(String user, String password) {
+        io.etcd.jetcd.Auth auth = client.getAuthClient();
+        await(auth.userAdd(bytes("root"), bytes("root-pw")));
+        await(auth.userGrantRole(bytes("root"), bytes("root")));
+        await(auth.roleAdd(bytes("calico")));
+        await(auth.roleGrantPermission(bytes("calico"), bytes("/calico/"), bytes("/calico0"),
+                io.etcd.jetcd.auth.Permission.Type.READWRITE));
+        await(auth.userAdd(bytes(user), bytes(password)));
+        await(auth.userGrantRole(bytes(user), bytes("calico")));
+        await(auth.authEnable());
+    }
+
     @Override
     public void close() {
         client.close();
