@@ -37,13 +37,14 @@ import org.slf4j.LoggerFactory;
 /**
  * etcd's v2 keys API over the JDK {@link HttpClient}: kept-alive connections, HTTP/2 where a TLS server offers it,
  * client certificates from PEM files, basic auth, failover to the next endpoint when one cannot be connected to (or,
- * for a read, answers with a server error: a member without a leader), a deadline on every request, and at most {@link #MAX_IN_FLIGHT} requests in flight.
+ * for a read, answers with a server error: a member without a leader), a deadline on every request, and at most
+ * {@link #MAX_IN_FLIGHT} requests in flight.
  */
 final class EtcdV2Client implements AutoCloseable {
 
     static final int MAX_IN_FLIGHT = 16;
-    /** The id at the end of the JDK's {@code HttpClientImpl.toString()}: {@code ...HttpClientImpl@1b2c3d(7)}. */
     private static final Logger LOG = LoggerFactory.getLogger(EtcdV2Client.class);
+    /** The id at the end of the JDK's {@code HttpClientImpl.toString()}: {@code ...HttpClientImpl@1b2c3d(7)}. */
     private static final Pattern CLIENT_ID = Pattern.compile("\\((\\d+)\\)$");
     /** How long {@link #close} waits for the client's selector thread to end once told to. */
     private static final long STOP_WAIT_MILLIS = 1000;
@@ -225,8 +226,8 @@ final class EtcdV2Client implements AutoCloseable {
                     // A member without a leader (cut off from the others) answers a quorum read with HTTP 500 when
                     // etcd's own request timeout passes. A read can be sent again, so the next member is asked, as
                     // etcd's Go v2 client (calico-node 2.6's) does; a write is not, as it may have been applied.
-                    if (response.statusCode() < 500 || !request.method().equals("GET")
-                            || attempt + 1 == endpoints.size()) {
+                    if (response.statusCode() < 500 || e.reason() != Reason.DATASTORE_UNAVAILABLE
+                            || !request.method().equals("GET") || attempt + 1 == endpoints.size()) {
                         throw e;
                     }
                     LOG.warn("{}; trying the next etcd member", e.getMessage());

@@ -295,6 +295,10 @@ public final class EtcdCluster implements AutoCloseable {
         }
 
         private EtcdCluster launch(Path binary) {
+            if (firstMemberPartitionable && (tls || members < 2 || EtcdBackend.fromSystemProperties().container())) {
+                throw new IllegalStateException("a partitionable first member needs two members or more, plain "
+                        + "text and etcd processes on this host");
+            }
             Path workDir;
             try {
                 workDir = Files.createTempDirectory("calico-startup-etcd-");
@@ -303,16 +307,12 @@ public final class EtcdCluster implements AutoCloseable {
             }
             Optional<TlsMaterial> material = tls ? Optional.of(TlsMaterial.generate(workDir.resolve("tls"),
                     serverNames)) : Optional.empty();
-            if (firstMemberPartitionable && (tls || members < 2 || EtcdBackend.fromSystemProperties().container())) {
-                throw new IllegalStateException("a partitionable first member needs two members or more, plain "
-                        + "text and etcd processes on this host");
-            }
             Optional<PeerNamespace> namespace = firstMemberPartitionable ? Optional.of(PeerNamespace.create())
                     : Optional.empty();
             List<EtcdMember> list = new ArrayList<>();
             for (int i = 0; i < members; i++) {
                 String host = perMemberCertificates ? "127.0.0." + (i + 1)
-                        : namespace.map(ns -> ns.outsideAddress()).orElse("127.0.0.1");
+                        : namespace.map(PeerNamespace::outsideAddress).orElse("127.0.0.1");
                 Optional<Path[]> own = perMemberCertificates
                         ? Optional.of(material.orElseThrow().writeServer(workDir.resolve("tls-m" + i), host))
                         : Optional.empty();
