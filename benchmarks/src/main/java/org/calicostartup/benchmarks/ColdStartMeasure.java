@@ -30,8 +30,8 @@ public final class ColdStartMeasure {
     private static final Pattern RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
 
     /** What {@code bin/calico-startup} passes to the JVM besides its archive (see the launcher). */
-    static final List<String> LAUNCHER_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-XX:-UsePerfData", "-XX:MaxDirectMemorySize=512m");
+    static final List<String> LAUNCHER_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:MaxDirectMemorySize=512m");
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     /** No claims cover: calico-startup reads every node, as the baseline does (the baseline ignores it). */
     private static final Map<String, String> NO_COVER =
@@ -39,10 +39,10 @@ public final class ColdStartMeasure {
     /** The default {@code CALICO_STARTUP_CLAIMS_COVER_MIN_NODES}: from this many nodes calico-startup keeps a cover. */
     private static final int V3_COVER_MIN_NODES = 1000;
 
-    private static final String LAUNCHER = "bin/calico-startup (AppCDS, C1, SerialGC, no perf data)";
+    private static final String LAUNCHER = "bin/calico-startup (AppCDS, C1 on one thread, SerialGC, no perf data)";
     private static final String SHOW_CONFIG = "show-config, same options";
     private static final String BASELINE = "baseline jar (its AppCDS, C1)";
-    private static final String DIST = "bin/dist runtime (jlink, AppCDS, C1, SerialGC)";
+    private static final String DIST = "bin/dist runtime (jlink, AppCDS, C1 on one thread, SerialGC)";
 
     private final Path jar;
     /** Issue 14's ratios of each block, written below the table. */
