@@ -247,11 +247,6 @@ public abstract class DatastoreContract {
         try (EtcdCluster cluster = EtcdCluster.builder().members(3).firstMemberPartitionable().start();
                 ContractDatastore three = open(cluster, tmp)) {
             cluster.cutOffFirstMember();
-            long wait = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (cluster.isHealthy(cluster.member(0))) {
-                assertTrue(System.nanoTime() < wait, "the cut-off member still reports a leader");
-                Thread.sleep(50);
-            }
             assertTrue(three.env("node-p").get("ETCD_ENDPOINTS").startsWith(cluster.member(0).clientUri()
                     .toString()), "the cut-off member is listed first");
             // etcd v2 has no way to ask for a leader: its member answers when etcd's own request timeout passes

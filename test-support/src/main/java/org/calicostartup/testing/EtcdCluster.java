@@ -148,11 +148,19 @@ public final class EtcdCluster implements AutoCloseable {
     }
 
     /**
-     * Cuts the first member off from the others (a network partition; clients still reach it). Only for a cluster
-     * built with {@link Builder#firstMemberPartitionable()}.
+     * Cuts the first member off from the others (a network partition; clients still reach it) and returns once it
+     * reports that it has no leader. Only for a cluster built with {@link Builder#firstMemberPartitionable()}.
      */
     public void cutOffFirstMember() {
         partitionable().cut(members.get(0).clientPort());
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (isHealthy(members.get(0))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("etcd member " + members.get(0) + " still reports a leader "
+                        + START_TIMEOUT + " after it was cut off:\n" + members.get(0).logTail(30));
+            }
+            sleep(Duration.ofMillis(50));
+        }
     }
 
     /** Ends {@link #cutOffFirstMember}. */
