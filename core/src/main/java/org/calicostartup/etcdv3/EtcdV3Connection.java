@@ -131,7 +131,13 @@ final class EtcdV3Connection implements AutoCloseable {
             long pause = Math.max(TimeUnit.MILLISECONDS.toNanos(1), timeout.toNanos() / 20);
             boolean reauthenticated = false;
             int unreachableMembers = 0;
+            boolean resent = false;
             while (true) {
+                if (resent) {
+                    // Sent again (to the next member, or after etcd said it was busy): one more round trip waited for.
+                    stats.roundTrip(1);
+                }
+                resent = true;
                 EtcdV3Members.Member member = members.current();
                 // A member not connected yet gets its share of the time only: one that accepts connections but never
                 // answers (frozen, overloaded) must not take the whole deadline from the others.
@@ -175,6 +181,9 @@ final class EtcdV3Connection implements AutoCloseable {
                             || (unreachable && ++unreachableMembers >= members.size())) {
                         throw translate(e, what, Duration.ofNanos(System.nanoTime() - start));
                     }
+                    LOG.warn("etcd member {} {} ({}) for {}; trying {}", member.endpoint(),
+                            busy ? "is busy" : "cannot be reached", e.getStatus().getDescription(), what,
+                            members.size() > 1 ? "the next one" : "again");
                     members.failover(member);
                     if (busy) {
                         sleep(Math.min(left, pause), what);

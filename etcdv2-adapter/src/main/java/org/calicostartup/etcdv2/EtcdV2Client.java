@@ -161,8 +161,9 @@ final class EtcdV2Client implements AutoCloseable {
             long deadlineNanos = System.nanoTime() + timeout.toNanos();
             stats.roundTrip(requests.size());
             List<Future<Response>> futures = new ArrayList<>();
+            Resends resends = new Resends();
             for (Request request : requests) {
-                futures.add(workers.submit(() -> send(request, timeout)));
+                futures.add(workers.submit(() -> send(request, timeout, resends)));
             }
             List<Response> responses = new ArrayList<>(requests.size());
             try {
@@ -189,6 +190,8 @@ final class EtcdV2Client implements AutoCloseable {
                 }
                 throw new StartupException(Reason.INTERNAL, "etcd request failed (" + what + "): " + e.getCause(),
                         e.getCause());
+            } finally {
+                resends.count(stats);
             }
             return responses;
         }
@@ -199,10 +202,30 @@ final class EtcdV2Client implements AutoCloseable {
     }
 
     /**
+     * Requests of one batch sent again to the next member: each further member tried by any of them is one more
+     * round trip the batch waited for.
+     */
+    private static final class Resends {
+        private final AtomicInteger requests = new AtomicInteger();
+        private final AtomicInteger deepest = new AtomicInteger();
+
+        void resent(int attempt) {
+            requests.incrementAndGet();
+            deepest.accumulateAndGet(attempt, Math::max);
+        }
+
+        void count(IoStats stats) {
+            for (int i = 1; i <= deepest.get(); i++) {
+                stats.roundTrip(i == 1 ? requests.get() : 0);
+            }
+        }
+    }
+
+    /**
      * Sends to the preferred endpoint, moving on to the next one when a connection cannot be made, or when a read
      * gets a server error (HTTP 5xx).
      */
-    private Response send(Request request, Duration timeout) {
+    private Response send(Request request, Duration timeout, Resends resends) {
         List<URI> endpoints = config.endpoints();
         int start = preferred.get();
         long end = System.nanoTime() + timeout.toNanos();
@@ -211,6 +234,9 @@ final class EtcdV2Client implements AutoCloseable {
         for (int attempt = 0; attempt < endpoints.size(); attempt++) {
             int index = (start + attempt) % endpoints.size();
             URI endpoint = endpoints.get(index);
+            if (attempt > 0) {
+                resends.resent(attempt);
+            }
             Duration left = Duration.ofNanos(end - System.nanoTime());
             if (left.compareTo(Duration.ofMillis(1)) < 0) {
                 throw Deadline.noAnswer(config.endpointList(), request.toString(), timeout, null);
