@@ -238,6 +238,27 @@ public abstract class DatastoreContract {
     }
 
     /**
+     * A first listed member that accepts connections but never answers (frozen with SIGSTOP): it gets its share of
+     * the request timeout, not all of it, and the startup registers through the next member within the deadline.
+     */
+    @Test
+    void aFrozenFirstListedMemberDoesNotMatter() throws Exception {
+        try (EtcdCluster cluster = EtcdCluster.builder().members(3).start();
+                ContractDatastore three = open(cluster, tmp)) {
+            String pid = Long.toString(cluster.member(0).pid());
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", pid).start().waitFor());
+            try {
+                assertTrue(three.env("node-f").get("ETCD_ENDPOINTS").startsWith(cluster.member(0).clientUri()
+                        .toString()), "the frozen member is listed first");
+                assertTrue(three.start(three.env("node-f", "CALICO_STARTUP_REQUEST_TIMEOUT", "6s",
+                        "CALICO_STARTUP_TIMEOUT", "40s"), host("10.0.0.11/24")).nodeCreated());
+            } finally {
+                new ProcessBuilder("kill", "-CONT", pid).start().waitFor();
+            }
+        }
+    }
+
+    /**
      * The first listed member cut off from the others by a network partition, still reachable by clients: it has no
      * leader and cannot serve a linearizable or quorum read; the startup registers through the next member, and
      * once healed the member serves again.

@@ -54,6 +54,8 @@ final class EtcdV2Client implements AutoCloseable {
     private final Optional<String> authorization;
     private final ExecutorService workers;
     private final AtomicInteger preferred = new AtomicInteger();
+    /** Endpoints that have answered this client at least once. */
+    private final java.util.Set<URI> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Set once the role was found unable to write the IP claim leases; later startups skip them. */
     private final java.util.concurrent.atomic.AtomicBoolean claimsDenied =
             new java.util.concurrent.atomic.AtomicBoolean();
@@ -223,7 +225,9 @@ final class EtcdV2Client implements AutoCloseable {
 
     /**
      * Sends to the preferred endpoint, moving on to the next one when a connection cannot be made, or when a read
-     * gets a server error (HTTP 5xx).
+     * gets a server error (HTTP 5xx) or no answer within its share of the time from a member that has not answered
+     * this client yet (one that accepts connections but never answers — frozen, overloaded — must not take the whole
+     * deadline from the others; one that has answered gets all of it, so a large read is never cut short).
      */
     private Response send(Request request, Duration timeout, Resends resends) {
         List<URI> endpoints = config.endpoints();
@@ -241,9 +245,24 @@ final class EtcdV2Client implements AutoCloseable {
             if (left.compareTo(Duration.ofMillis(1)) < 0) {
                 throw Deadline.noAnswer(config.endpointList(), request.toString(), timeout, null);
             }
+            // A read can be sent again; a write that got no answer may still be applied, so it gets all the time.
+            boolean share = request.method().equals("GET") && attempt + 1 < endpoints.size()
+                    && !answered.contains(endpoint);
+            Duration wait = share ? min(left, timeout.dividedBy(endpoints.size())) : left;
             try {
-                HttpResponse<byte[]> response = http.send(build(endpoint, request, left),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> response;
+                try {
+                    response = http.send(build(endpoint, request, wait), HttpResponse.BodyHandlers.ofByteArray());
+                } catch (java.net.http.HttpTimeoutException e) {
+                    if (!share || e instanceof HttpConnectTimeoutException) {
+                        throw e;
+                    }
+                    LOG.warn("etcd member {} did not answer {} within {} ms; trying the next one", endpoint, request,
+                            wait.toMillis());
+                    failures.add(endpoint + ": no answer within " + wait.toMillis() + " ms");
+                    continue;
+                }
+                answered.add(endpoint);
                 try {
                     Response answer = V2Answers.parse(config, endpoint, request, response);
                     preferred.set(index);
@@ -278,6 +297,10 @@ final class EtcdV2Client implements AutoCloseable {
         }
         throw new StartupException(Reason.DATASTORE_UNAVAILABLE, (serverErrors ? "No etcd endpoint could serve "
                 + request : "Cannot connect to any etcd endpoint") + " (" + String.join("; ", failures) + ")");
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private HttpRequest build(URI endpoint, Request request, Duration timeout) {
