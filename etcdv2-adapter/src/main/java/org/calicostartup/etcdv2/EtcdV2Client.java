@@ -245,58 +245,68 @@ final class EtcdV2Client implements AutoCloseable {
             if (left.compareTo(Duration.ofMillis(1)) < 0) {
                 throw Deadline.noAnswer(config.endpointList(), request.toString(), timeout, null);
             }
-            // A read can be sent again; a write that got no answer may still be applied, so it gets all the time.
-            boolean share = request.method().equals("GET") && attempt + 1 < endpoints.size()
-                    && !answered.contains(endpoint);
+            // Only a read may move on once sent: a write that got no answer or an error may still be applied.
+            boolean read = request.method().equals("GET");
+            boolean last = attempt + 1 == endpoints.size();
+            boolean share = read && !last && !answered.contains(endpoint);
             Duration wait = share ? min(left, timeout.dividedBy(endpoints.size())) : left;
-            try {
-                HttpResponse<byte[]> response;
-                try {
-                    response = http.send(build(endpoint, request, wait), HttpResponse.BodyHandlers.ofByteArray());
-                } catch (java.net.http.HttpTimeoutException e) {
-                    if (!share || e instanceof HttpConnectTimeoutException) {
-                        throw e;
-                    }
-                    LOG.warn("etcd member {} did not answer {} within {} ms; trying the next one", endpoint, request,
-                            wait.toMillis());
-                    failures.add(endpoint + ": no answer within " + wait.toMillis() + " ms");
-                    continue;
-                }
-                answered.add(endpoint);
-                try {
-                    Response answer = V2Answers.parse(config, endpoint, request, response);
-                    preferred.set(index);
-                    return answer;
-                } catch (StartupException e) {
-                    // A member without a leader (cut off from the others) answers a quorum read with HTTP 500 when
-                    // etcd's own request timeout passes. A read can be sent again, so the next member is asked, as
-                    // etcd's Go v2 client (calico-node 2.6's) does; a write is not, as it may have been applied.
-                    if (response.statusCode() < 500 || e.reason() != Reason.DATASTORE_UNAVAILABLE
-                            || !request.method().equals("GET") || attempt + 1 == endpoints.size()) {
-                        throw e;
-                    }
-                    LOG.warn("{}; trying the next etcd member", e.getMessage());
-                    failures.add(e.getMessage());
-                    serverErrors = true;
-                }
-            } catch (ConnectException | HttpConnectTimeoutException e) {
-                failures.add(endpoint + ": " + StartupException.causes(e));
-            } catch (java.net.http.HttpTimeoutException e) {
-                throw Deadline.noAnswer(endpoint.toString(), request.toString(), timeout, e);
-            } catch (IOException e) {
-                if (e.getCause() instanceof ConnectException || e instanceof javax.net.ssl.SSLException) {
-                    failures.add(endpoint + ": " + StartupException.causes(e));
-                    continue;
-                }
-                throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "etcd at " + endpoint + " failed "
-                        + request + ": " + StartupException.causes(e), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StartupException(Reason.INTERNAL, "Interrupted while waiting for etcd", e);
+            Attempt outcome = attempt(endpoint, request, wait, share, read && !last, timeout);
+            if (outcome.answer() != null) {
+                preferred.set(index);
+                return outcome.answer();
             }
+            failures.add(outcome.failure());
+            serverErrors |= outcome.serverError();
         }
         throw new StartupException(Reason.DATASTORE_UNAVAILABLE, (serverErrors ? "No etcd endpoint could serve "
                 + request : "Cannot connect to any etcd endpoint") + " (" + String.join("; ", failures) + ")");
+    }
+
+    /** One endpoint's answer, or why the request moves on to the next endpoint. */
+    private record Attempt(Response answer, String failure, boolean serverError) {
+    }
+
+    /**
+     * Sends {@code request} to {@code endpoint}, waiting at most {@code wait}. Moves on (returns a failure) when the
+     * endpoint cannot be connected to; when it does not answer in time and this was only its {@code share}; when it
+     * answers with a server error and {@code mayResend}. Throws for anything else.
+     */
+    private Attempt attempt(URI endpoint, Request request, Duration wait, boolean share, boolean mayResend,
+            Duration timeout) {
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(build(endpoint, request, wait), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            return new Attempt(null, endpoint + ": " + StartupException.causes(e), false);
+        } catch (java.net.http.HttpTimeoutException e) {
+            if (!share) {
+                throw Deadline.noAnswer(endpoint.toString(), request.toString(), timeout, e);
+            }
+            LOG.warn("etcd member {} did not answer {} within {} ms; trying the next one", endpoint, request,
+                    wait.toMillis());
+            return new Attempt(null, endpoint + ": no answer within " + wait.toMillis() + " ms", false);
+        } catch (IOException e) {
+            if (e.getCause() instanceof ConnectException || e instanceof javax.net.ssl.SSLException) {
+                return new Attempt(null, endpoint + ": " + StartupException.causes(e), false);
+            }
+            throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "etcd at " + endpoint + " failed " + request
+                    + ": " + StartupException.causes(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException(Reason.INTERNAL, "Interrupted while waiting for etcd", e);
+        }
+        answered.add(endpoint);
+        try {
+            return new Attempt(V2Answers.parse(config, endpoint, request, response), null, false);
+        } catch (StartupException e) {
+            // A member without a leader (cut off from the others) answers a quorum read with HTTP 500 when etcd's
+            // own request timeout passes: the next member is asked, as etcd's Go v2 client (calico-node 2.6's) does.
+            if (response.statusCode() < 500 || e.reason() != Reason.DATASTORE_UNAVAILABLE || !mayResend) {
+                throw e;
+            }
+            LOG.warn("{}; trying the next etcd member", e.getMessage());
+            return new Attempt(null, e.getMessage(), true);
+        }
     }
 
     private static Duration min(Duration a, Duration b) {
