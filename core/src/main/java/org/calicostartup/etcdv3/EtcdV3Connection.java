@@ -155,39 +155,35 @@ final class EtcdV3Connection implements AutoCloseable {
                     stats.progress();
                     return result;
                 } catch (StatusRuntimeException e) {
-                    Status.Code code = code(e);
                     long left = end - System.nanoTime();
-                    if (code == Status.Code.UNAUTHENTICATED && !reauthenticated && invalidToken(e)) {
-                        members.tokenExpired();
-                        reauthenticated = true;
-                        continue;
-                    }
-                    if (code == Status.Code.DEADLINE_EXCEEDED && left > 0 && !connected
-                            && ++unreachableMembers < members.size()) {
-                        LOG.warn("etcd member {} did not answer {} within {} ms; trying the next one",
-                                member.endpoint(), what, TimeUnit.NANOSECONDS.toMillis(attempt));
-                        members.failover(member);
-                        continue;
-                    }
-                    if (code == Status.Code.DEADLINE_EXCEEDED) {
-                        throw Deadline.noAnswer(config.endpointList(), what, timeout, e);
-                    }
-                    boolean busy = code == Status.Code.UNAVAILABLE && fromEtcd(e);
-                    boolean unreachable = code == Status.Code.UNAVAILABLE && !busy;
-                    if (deadlineRanOutAtEtcd(e, left)) {
-                        throw Deadline.noAnswer(config.endpointList(), what, timeout, e);
-                    }
-                    if (!(busy || unreachable) || left <= 0
-                            || (unreachable && ++unreachableMembers >= members.size())) {
-                        throw translate(e, what, Duration.ofNanos(System.nanoTime() - start));
-                    }
-                    LOG.warn("etcd member {} {} ({}) for {}; trying {}", member.endpoint(),
-                            busy ? "is busy" : "cannot be reached", e.getStatus().getDescription(), what,
-                            members.size() > 1 ? "the next one" : "again");
-                    members.failover(member);
-                    if (busy) {
-                        sleep(Math.min(left, pause), what);
-                        pause = Math.min(MAX_PAUSE_NANOS, pause * 2);
+                    Next next = next(e, left, connected, reauthenticated, unreachableMembers, members.size());
+                    switch (next) {
+                        case AUTHENTICATE_AGAIN -> {
+                            members.tokenExpired();
+                            reauthenticated = true;
+                        }
+                        case NEXT_MEMBER_AFTER_ITS_SHARE -> {
+                            unreachableMembers++;
+                            LOG.warn("etcd member {} did not answer {} within {} ms; trying the next one",
+                                    member.endpoint(), what, TimeUnit.NANOSECONDS.toMillis(attempt));
+                            members.failover(member);
+                        }
+                        case NEXT_MEMBER_UNREACHABLE, NEXT_MEMBER_AFTER_A_PAUSE -> {
+                            boolean busy = next == Next.NEXT_MEMBER_AFTER_A_PAUSE;
+                            if (!busy) {
+                                unreachableMembers++;
+                            }
+                            LOG.warn("etcd member {} {} ({}) for {}; trying {}", member.endpoint(),
+                                    busy ? "is busy" : "cannot be reached", e.getStatus().getDescription(), what,
+                                    members.size() > 1 ? "the next one" : "again");
+                            members.failover(member);
+                            if (busy) {
+                                sleep(Math.min(left, pause), what);
+                                pause = Math.min(MAX_PAUSE_NANOS, pause * 2);
+                            }
+                        }
+                        case NO_ANSWER -> throw Deadline.noAnswer(config.endpointList(), what, timeout, e);
+                        case FAIL -> throw translate(e, what, Duration.ofNanos(System.nanoTime() - start));
                     }
                 }
             }
@@ -205,6 +201,49 @@ final class EtcdV3Connection implements AutoCloseable {
             }
             stats.read(bytes, response.kvs().size());
         }
+    }
+
+    /** What a call does after a failed attempt. */
+    enum Next {
+        /** etcd expired the token: authenticate again and send it again (once). */
+        AUTHENTICATE_AGAIN,
+        /** A member not connected before did not answer within its share of the time: the next member. */
+        NEXT_MEMBER_AFTER_ITS_SHARE,
+        /** The member cannot be reached (refused, TLS handshake failed): the next member, at once. */
+        NEXT_MEMBER_UNREACHABLE,
+        /** etcd answered "unavailable" itself (no leader, leader changed, request timed out): pause, next member. */
+        NEXT_MEMBER_AFTER_A_PAUSE,
+        /** The call's deadline ran out: say so, naming the timeout variables. */
+        NO_ANSWER,
+        /** Anything else: fail with etcd's answer. */
+        FAIL
+    }
+
+    /**
+     * The decision after an attempt failed with {@code e}, {@code leftNanos} before the call's deadline, on a member
+     * that was {@code connected} before it, with {@code unreachableMembers} of {@code memberCount} already given up
+     * on in this call.
+     */
+    static Next next(StatusRuntimeException e, long leftNanos, boolean connected, boolean reauthenticated,
+            int unreachableMembers, int memberCount) {
+        Status.Code code = code(e);
+        if (code == Status.Code.UNAUTHENTICATED && !reauthenticated && invalidToken(e)) {
+            return Next.AUTHENTICATE_AGAIN;
+        }
+        if (code == Status.Code.DEADLINE_EXCEEDED) {
+            return leftNanos > 0 && !connected && unreachableMembers + 1 < memberCount
+                    ? Next.NEXT_MEMBER_AFTER_ITS_SHARE : Next.NO_ANSWER;
+        }
+        if (deadlineRanOutAtEtcd(e, leftNanos)) {
+            return Next.NO_ANSWER;
+        }
+        if (code != Status.Code.UNAVAILABLE || leftNanos <= 0) {
+            return Next.FAIL;
+        }
+        if (fromEtcd(e)) {
+            return Next.NEXT_MEMBER_AFTER_A_PAUSE;
+        }
+        return unreachableMembers + 1 < memberCount ? Next.NEXT_MEMBER_UNREACHABLE : Next.FAIL;
     }
 
     /**

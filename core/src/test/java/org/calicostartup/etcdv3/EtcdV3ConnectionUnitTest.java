@@ -46,6 +46,49 @@ class EtcdV3ConnectionUnitTest {
                 Status.UNAVAILABLE.withDescription("context deadline exceeded").asRuntimeException()));
     }
 
+    /** What a call does after a failed attempt, for each kind of failure (three members unless said). */
+    @Test
+    void whatACallDoesAfterAFailedAttempt() {
+        long left = 1_000_000_000;
+        StatusRuntimeException expired = Status.UNAUTHENTICATED.withDescription("etcdserver: invalid auth token")
+                .asRuntimeException();
+        assertEquals(EtcdV3Connection.Next.AUTHENTICATE_AGAIN, EtcdV3Connection.next(expired, left, true, false, 0, 3));
+        assertEquals(EtcdV3Connection.Next.FAIL, EtcdV3Connection.next(expired, left, true, true, 0, 3),
+                "authenticated again once already");
+        assertEquals(EtcdV3Connection.Next.FAIL, EtcdV3Connection.next(Status.UNAUTHENTICATED
+                .withDescription("etcdserver: authentication failed, invalid user ID or password")
+                .asRuntimeException(), left, true, false, 0, 3), "a wrong password is never retried");
+
+        StatusRuntimeException silent = Status.DEADLINE_EXCEEDED.asRuntimeException();
+        assertEquals(EtcdV3Connection.Next.NEXT_MEMBER_AFTER_ITS_SHARE,
+                EtcdV3Connection.next(silent, left, false, false, 0, 3), "not connected before: its share only");
+        assertEquals(EtcdV3Connection.Next.NO_ANSWER, EtcdV3Connection.next(silent, left, true, false, 0, 3),
+                "connected: it had the whole time");
+        assertEquals(EtcdV3Connection.Next.NO_ANSWER, EtcdV3Connection.next(silent, left, false, false, 2, 3),
+                "the last member");
+        assertEquals(EtcdV3Connection.Next.NO_ANSWER, EtcdV3Connection.next(silent, 0, false, false, 0, 3));
+        assertEquals(EtcdV3Connection.Next.NO_ANSWER, EtcdV3Connection.next(silent, left, false, false, 0, 1),
+                "one member");
+
+        StatusRuntimeException noLeader = unavailable("etcdserver: no leader");
+        assertEquals(EtcdV3Connection.Next.NEXT_MEMBER_AFTER_A_PAUSE,
+                EtcdV3Connection.next(noLeader, left, true, false, 0, 3));
+        assertEquals(EtcdV3Connection.Next.NEXT_MEMBER_AFTER_A_PAUSE,
+                EtcdV3Connection.next(noLeader, left, true, false, 2, 1), "busy: waited for, even on one member");
+        assertEquals(EtcdV3Connection.Next.FAIL, EtcdV3Connection.next(noLeader, 0, true, false, 0, 3));
+
+        StatusRuntimeException refused = unavailable("io exception");
+        assertEquals(EtcdV3Connection.Next.NEXT_MEMBER_UNREACHABLE,
+                EtcdV3Connection.next(refused, left, false, false, 1, 3));
+        assertEquals(EtcdV3Connection.Next.FAIL, EtcdV3Connection.next(refused, left, false, false, 2, 3),
+                "none left to try: fail at once, not at the deadline");
+
+        assertEquals(EtcdV3Connection.Next.NO_ANSWER,
+                EtcdV3Connection.next(unavailable("etcdserver: request timed out"), 0, true, false, 0, 3));
+        assertEquals(EtcdV3Connection.Next.FAIL, EtcdV3Connection.next(Status.PERMISSION_DENIED
+                .withDescription("etcdserver: permission denied").asRuntimeException(), left, true, false, 0, 3));
+    }
+
     @Test
     void etcdTimingOutWithTimeLeftOrAnythingElseIsNot() {
         // Time left: etcd's own timeout (a leader lost), worth waiting for or trying another member.
