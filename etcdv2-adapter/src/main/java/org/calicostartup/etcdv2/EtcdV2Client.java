@@ -277,7 +277,7 @@ final class EtcdV2Client implements AutoCloseable {
         try {
             response = http.send(build(endpoint, request, wait), HttpResponse.BodyHandlers.ofByteArray());
         } catch (ConnectException | HttpConnectTimeoutException e) {
-            return new Attempt(null, endpoint + ": " + StartupException.causes(e), false);
+            return unreachable(endpoint, e);
         } catch (java.net.http.HttpTimeoutException e) {
             if (!share) {
                 throw Deadline.noAnswer(endpoint.toString(), request.toString(), timeout, e);
@@ -287,7 +287,7 @@ final class EtcdV2Client implements AutoCloseable {
             return new Attempt(null, endpoint + ": no answer within " + wait.toMillis() + " ms", false);
         } catch (IOException e) {
             if (e.getCause() instanceof ConnectException || e instanceof javax.net.ssl.SSLException) {
-                return new Attempt(null, endpoint + ": " + StartupException.causes(e), false);
+                return unreachable(endpoint, e);
             }
             throw new StartupException(Reason.DATASTORE_UNAVAILABLE, "etcd at " + endpoint + " failed " + request
                     + ": " + StartupException.causes(e), e);
@@ -307,6 +307,12 @@ final class EtcdV2Client implements AutoCloseable {
             LOG.warn("{}; trying the next etcd member", e.getMessage());
             return new Attempt(null, e.getMessage(), true);
         }
+    }
+
+    private static Attempt unreachable(URI endpoint, IOException e) {
+        String why = StartupException.causes(e);
+        LOG.warn("etcd member {} cannot be reached ({})", endpoint, why);
+        return new Attempt(null, endpoint + ": " + why, false);
     }
 
     private static Duration min(Duration a, Duration b) {
