@@ -238,6 +238,42 @@ public abstract class DatastoreContract {
     }
 
     /**
+     * The leader killed just before the startup (listed first): the others elect a new one while the startup's
+     * first calls arrive; it registers within the default deadlines.
+     */
+    @Test
+    void aStartupDuringALeaderElectionRegisters() throws Exception {
+        try (EtcdCluster cluster = EtcdCluster.builder().members(3).start();
+                ContractDatastore three = open(cluster, tmp)) {
+            int leader = leader(cluster);
+            List<String> endpoints = new ArrayList<>();
+            endpoints.add(cluster.member(leader).clientUri().toString());
+            for (int m = 0; m < 3; m++) {
+                if (m != leader) {
+                    endpoints.add(cluster.member(m).clientUri().toString());
+                }
+            }
+            cluster.member(leader).kill();
+            StartupReport report = three.start(three.env("node-l", "ETCD_ENDPOINTS", String.join(",", endpoints)),
+                    host("10.0.0.11/24"));
+            assertTrue(report.nodeCreated(), report.summary());
+        }
+    }
+
+    /** The index of the member that leads, from etcd's own {@code /v2/stats/self}. */
+    private static int leader(EtcdCluster cluster) throws Exception {
+        for (int m = 0; m < cluster.members().size(); m++) {
+            java.net.http.HttpResponse<String> self = cluster.httpClient().send(java.net.http.HttpRequest
+                    .newBuilder(cluster.member(m).clientUri().resolve("/v2/stats/self")).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (self.body().contains("\"StateLeader\"")) {
+                return m;
+            }
+        }
+        throw new AssertionError("no member says it leads: " + cluster);
+    }
+
+    /**
      * A first listed member that accepts connections but never answers (frozen with SIGSTOP): it gets its share of
      * the request timeout, not all of it, and the startup registers through the next member within the deadline.
      */
