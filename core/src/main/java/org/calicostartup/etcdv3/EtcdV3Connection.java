@@ -168,25 +168,27 @@ final class EtcdV3Connection implements AutoCloseable {
                                     member.endpoint(), what, TimeUnit.NANOSECONDS.toMillis(attempt));
                             members.failover(member);
                         }
-                        case NEXT_MEMBER_UNREACHABLE, NEXT_MEMBER_AFTER_A_PAUSE -> {
-                            boolean busy = next == Next.NEXT_MEMBER_AFTER_A_PAUSE;
-                            if (!busy) {
-                                unreachableMembers++;
-                            }
-                            LOG.warn("etcd member {} {} ({}) for {}; trying {}", member.endpoint(),
-                                    busy ? "is busy" : "cannot be reached", e.getStatus().getDescription(), what,
-                                    members.size() > 1 ? "the next one" : "again");
-                            members.failover(member);
-                            if (busy) {
-                                sleep(Math.min(left, pause), what);
-                                pause = Math.min(MAX_PAUSE_NANOS, pause * 2);
-                            }
+                        case NEXT_MEMBER_UNREACHABLE -> {
+                            unreachableMembers++;
+                            moveOn(member, "cannot be reached", e, what);
+                        }
+                        case NEXT_MEMBER_AFTER_A_PAUSE -> {
+                            moveOn(member, "is busy", e, what);
+                            sleep(Math.min(left, pause), what);
+                            pause = Math.min(MAX_PAUSE_NANOS, pause * 2);
                         }
                         case NO_ANSWER -> throw Deadline.noAnswer(config.endpointList(), what, timeout, e);
                         case FAIL -> throw translate(e, what, Duration.ofNanos(System.nanoTime() - start));
                     }
                 }
             }
+        }
+
+        /** Says why the call leaves {@code member}, and makes the next member the one calls go to. */
+        private void moveOn(EtcdV3Members.Member member, String state, StatusRuntimeException e, String what) {
+            LOG.warn("etcd member {} {} ({}) for {}; trying {}", member.endpoint(), state,
+                    e.getStatus().getDescription(), what, members.size() > 1 ? "the next one" : "again");
+            members.failover(member);
         }
 
         private void countReads(V3Response.Txn response) {
