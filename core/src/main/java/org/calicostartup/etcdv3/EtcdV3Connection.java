@@ -1,15 +1,19 @@
 package org.calicostartup.etcdv3;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.TxnRequest;
+import io.etcd.jetcd.api.TxnResponse;
 import io.grpc.ConnectivityState;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -81,6 +85,36 @@ final class EtcdV3Connection implements AutoCloseable {
             V3Response.Txn response = V3Wire.txn(call(what, requests, stub -> stub.txn(request)));
             countReads(response);
             return response;
+        }
+
+        /**
+         * Several transactions sent together, one round trip: each is evaluated on its own (at its own revision), and
+         * the answers come back in their order. Used where one request cannot say what is wanted without a nested
+         * transaction, which etcd would take for a write: a raft proposal, applied on every member in turn
+         * ({@code isTxnReadonly} looks at the top level only, {@code etcdserver/v3_server.go} @v3.4.23).
+         */
+        List<V3Response.Txn> txns(String what, List<Op.Txn> transactions) {
+            if (transactions.size() == 1) {
+                Op.Txn only = transactions.get(0);
+                return List.of(txn(what, only.conditions(), only.then(), only.otherwise()));
+            }
+            List<TxnRequest> requests = new ArrayList<>(transactions.size());
+            transactions.forEach(t -> requests.add(V3Wire.txn(t.conditions(), t.then(), t.otherwise())));
+            List<TxnResponse> answers = call(what, requests.size(), stub -> {
+                KVGrpc.KVFutureStub future = KVGrpc.newFutureStub(stub.getChannel())
+                        .withCallCredentials(members.credentials())
+                        .withDeadline(stub.getCallOptions().getDeadline());
+                List<ListenableFuture<TxnResponse>> sent = new ArrayList<>(requests.size());
+                requests.forEach(request -> sent.add(future.txn(request)));
+                return awaitAll(sent, what);
+            });
+            List<V3Response.Txn> responses = new ArrayList<>(answers.size());
+            for (TxnResponse answer : answers) {
+                V3Response.Txn response = V3Wire.txn(answer);
+                countReads(response);
+                responses.add(response);
+            }
+            return responses;
         }
 
         /**
@@ -282,6 +316,28 @@ final class EtcdV3Connection implements AutoCloseable {
     private static boolean invalidToken(StatusRuntimeException e) {
         String description = e.getStatus().getDescription();
         return description != null && description.contains("invalid auth token");
+    }
+
+    /**
+     * Every answer, in order; the first failure as the status gRPC reported (the others are cancelled), so that the
+     * call loop treats it as it treats a single call's.
+     */
+    private static <T> List<T> awaitAll(List<ListenableFuture<T>> sent, String what) {
+        List<T> answers = new ArrayList<>(sent.size());
+        try {
+            for (ListenableFuture<T> answer : sent) {
+                answers.add(answer.get());
+            }
+            return answers;
+        } catch (ExecutionException e) {
+            sent.forEach(answer -> answer.cancel(true));
+            throw e.getCause() instanceof StatusRuntimeException status ? status
+                    : Status.fromThrowable(e.getCause()).asRuntimeException();
+        } catch (InterruptedException e) {
+            sent.forEach(answer -> answer.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new StartupException(Reason.INTERNAL, "Interrupted while waiting for etcd (" + what + ")", e);
+        }
     }
 
     private static void sleep(long nanos, String what) {

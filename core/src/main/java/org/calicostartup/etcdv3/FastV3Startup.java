@@ -16,19 +16,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * calico-startup's etcd v3 startup: one read-only transaction of several ranges at one revision, then one
+ * calico-startup's etcd v3 startup: one read (read-only transactions of several ranges, sent together), then one
  * conditional transaction that writes everything. Two round trips whatever the cluster size.
  *
  * <p>The read fetches every node only when the decision may need them. Its condition is that this host's candidate
  * addresses are already claimed by this node (a restart with the same IP: calico-node would not check conflicts
- * either); otherwise — first registration, new address — the Else branch adds the range of all nodes, still in the
- * same round trip. So a fleet restarting with unchanged addresses reads O(1) per node, not O(N).
+ * either); otherwise — first registration, new address — the Else branch adds the nodes the claims cover does not
+ * vouch for, or every node, still in the same round trip. So a fleet restarting with unchanged addresses reads O(1)
+ * per node, not O(N).
  */
 final class FastV3Startup {
 
     private static final Logger LOG = LoggerFactory.getLogger(FastV3Startup.class);
     /** Write attempts before giving up; each lost race means another node changed what this one decided on. */
     static final int MAX_ATTEMPTS = 10;
+    private static final String READ = "read the cluster";
 
     private final EtcdV3Connection connection;
     private final EtcdV3Connection.Session session;
@@ -130,30 +132,25 @@ final class FastV3Startup {
     private V3Snapshot read(boolean forceNodeList) {
         List<String> claimKeys = connection.claimsPermitted() ? candidateClaimKeys() : List.of();
         List<Op> base = V3FirstRead.baseReads(name, claimKeys);
-        // With claims, a claims cover can stand in for most of the node list (V3Cover). Where there is none, or it
-        // cannot serve (forceNodeList), every claim is read beside every node, so that the write can create it or
-        // move it up to this read.
-        boolean coverAware = connection.claimsPermitted() && mayNeedNodeList();
-        if (coverAware) {
-            base.add(Op.get(V3Keys.CLAIMS_COVER, false));
-        }
-        List<Op> withNodes = new ArrayList<>(base);
-        withNodes.add(coverAware ? nodesBesideCover(forceNodeList) : Op.get(V3Keys.NODES, true));
-
         long start = System.nanoTime();
         IoStats.Counts before = context.stats().snapshot();
-        V3Response.Txn response;
-        if (forceNodeList || (mayNeedNodeList() && !connection.claimsPermitted() && explicitCandidate())) {
+        V3Snapshot snapshot;
+        if (!mayNeedNodeList()) {
+            snapshot = V3FirstRead.snapshot(session.txn(READ, List.of(), base, List.of()), claimKeys, false);
+        } else if (!connection.claimsPermitted()) {
             // Without claims nothing in etcd can say an explicit address is unchanged: list, as calico-node would.
-            response = session.txn("read the cluster", List.of(), withNodes, List.of());
-            forceNodeList = true;
-        } else if (!mayNeedNodeList()) {
-            response = session.txn("read the cluster", List.of(), base, List.of());
+            List<Op> withNodes = with(base, List.of(Op.get(V3Keys.NODES, true)));
+            boolean list = forceNodeList || explicitCandidate();
+            V3Response.Txn response = list ? session.txn(READ, List.of(), withNodes, List.of())
+                    : session.txn(READ, skipNodeListWhen(claimKeys), base, withNodes);
+            snapshot = V3FirstRead.snapshot(response, claimKeys, list || !response.succeeded());
         } else {
-            response = session.txn("read the cluster", skipNodeListWhen(claimKeys), base, withNodes);
+            // With claims, a claims cover can stand in for most of the node list (V3Cover). Where there is none, or
+            // it cannot serve (forceNodeList), every claim is read beside every node, so that the write can create
+            // it or move it up to this read.
+            base.add(Op.get(V3Keys.CLAIMS_COVER, false));
+            snapshot = forceNodeList ? everything(base, claimKeys) : coverAwareRead(base, claimKeys);
         }
-        boolean listed = forceNodeList || (mayNeedNodeList() && !response.succeeded());
-        V3Snapshot snapshot = V3FirstRead.snapshot(response, claimKeys, listed, coverAware);
         IoStats.Counts cost = context.stats().snapshot().minus(before);
         LOG.info("Read node {}, {} IP pool(s), cluster information and Felix configuration{} in one round trip "
                 + "at revision {}: {} keys, {} bytes, {} ms", name, snapshot.pools().size(),
@@ -165,16 +162,61 @@ final class FastV3Startup {
     }
 
     /**
-     * The nodes the first read asks for beside the claims cover: every node and every claim where there is no cover
-     * (or it cannot serve: {@code everything}); else the most recently changed nodes, or none in watch mode.
+     * The first read where the claims cover may stand in for the node list. Three cases: the addresses are unchanged
+     * (the base reads suffice), else a cover is there (the most recently changed nodes beside it, or none in watch
+     * mode), else every node and every claim. A nested transaction would say that in one request, but etcd takes a
+     * transaction holding anything but ranges for a write ({@code isTxnReadonly}, {@code etcdserver/v3_server.go}
+     * @v3.4.23): a raft proposal that every member applies in turn, the node list included. So the read is several
+     * read-only transactions sent together, one round trip, each doing exactly one case's work when its conditions
+     * hold: the base reads, with the outcome of "unchanged"; then, for each way the addresses may have changed
+     * ({@link Cmp#otherwise}, at most one holds), the newest nodes if a cover is there (not in watch mode, where the
+     * base reads are what the cover needs) and everything if not. They are evaluated one after the other: when the
+     * cluster changed between them so that none serves, every node is read in one more round trip.
      */
-    private Op nodesBesideCover(boolean everything) {
-        List<Op> all = List.of(Op.get(V3Keys.NODES, true), Op.get(V3Keys.CLAIMS, true));
-        if (everything) {
-            return Op.txn(List.of(), all);
+    private V3Snapshot coverAwareRead(List<Op> base, List<String> claimKeys) {
+        List<Cmp> unchanged = skipNodeListWhen(claimKeys);
+        boolean watch = watchChangedNodes();
+        List<Op.Txn> requests = new ArrayList<>();
+        List<V3FirstRead.Beside> serves = new ArrayList<>();
+        requests.add(new Op.Txn(unchanged, base, base));
+        serves.add(V3FirstRead.Beside.NOTHING);
+        for (List<Cmp> changed : Cmp.otherwise(unchanged)) {
+            if (!watch) {
+                requests.add(new Op.Txn(with(changed, List.of(Cmp.exists(V3Keys.CLAIMS_COVER))),
+                        with(base, V3FirstRead.Beside.NEWEST_NODES.reads()), List.of()));
+                serves.add(V3FirstRead.Beside.NEWEST_NODES);
+            }
+            requests.add(new Op.Txn(with(changed, List.of(Cmp.version(V3Keys.CLAIMS_COVER, 0))),
+                    with(base, V3FirstRead.Beside.EVERYTHING.reads()), List.of()));
+            serves.add(V3FirstRead.Beside.EVERYTHING);
         }
-        return new Op.Txn(List.of(Cmp.version(V3Keys.CLAIMS_COVER, 0)), all,
-                watchChangedNodes() ? List.of() : List.of(Op.newest(V3Keys.NODES, V3Cover.NEWEST)));
+        List<V3Response.Txn> answers = session.txns(READ, requests);
+        for (int i = 1; i < answers.size(); i++) {
+            if (answers.get(i).succeeded()) {
+                return V3FirstRead.snapshot(answers.get(i), claimKeys, serves.get(i));
+            }
+        }
+        V3Response.Txn first = answers.get(0);
+        V3Snapshot snapshot = V3FirstRead.snapshot(first, claimKeys, V3FirstRead.Beside.NOTHING);
+        if (first.succeeded() || (watch && snapshot.cover().key().isPresent())) {
+            return snapshot;
+        }
+        LOG.info("The cluster changed while it was read (at revision {} the addresses may have changed, but no "
+                + "transaction beside it found them so); reading every node", first.revision());
+        return everything(base, claimKeys);
+    }
+
+    /** Every node and every claim beside {@code base} (which reads the cover). */
+    private V3Snapshot everything(List<Op> base, List<String> claimKeys) {
+        V3Response.Txn response = session.txn(READ, List.of(), with(base, V3FirstRead.Beside.EVERYTHING.reads()),
+                List.of());
+        return V3FirstRead.snapshot(response, claimKeys, V3FirstRead.Beside.EVERYTHING);
+    }
+
+    private static <T> List<T> with(List<T> base, List<T> more) {
+        List<T> all = new ArrayList<>(base);
+        all.addAll(more);
+        return all;
     }
 
     /** {@code CALICO_STARTUP_CHANGED_NODES=watch}: the nodes changed since the claims cover are found by a watch. */

@@ -20,7 +20,10 @@ sealed interface Op {
     record Delete(String key) implements Op {
     }
 
-    /** A nested transaction: it never fails the outer one, its outcome is reported on its own. */
+    /**
+     * A transaction: nested in another (it never fails the outer one, its outcome is reported on its own; etcd takes
+     * the outer one for a write), or one of several sent together ({@code EtcdV3Connection.Session#txns}).
+     */
     record Txn(List<Cmp> conditions, List<Op> then, List<Op> otherwise) implements Op {
     }
 

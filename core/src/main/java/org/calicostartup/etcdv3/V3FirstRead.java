@@ -14,26 +14,45 @@ final class V3FirstRead {
     private V3FirstRead() {
     }
 
-    static V3Snapshot snapshot(V3Response.Txn response, List<String> claimKeys, boolean listed,
-            boolean coverAware) {
+    /** A first read without the claims cover: the base reads, then every node when {@code listed}. */
+    static V3Snapshot snapshot(V3Response.Txn response, List<String> claimKeys, boolean listed) {
         Iterator<V3Response.Range> gets = response.gets().iterator();
         Base read = base(gets, claimKeys);
-        if (!coverAware) {
-            Optional<List<Stored>> nodes = listed ? Optional.of(all(gets.next())) : Optional.empty();
-            return read.snapshot(response.revision(), nodes, V3Snapshot.Cover.NOT_READ);
+        Optional<List<Stored>> nodes = listed ? Optional.of(all(gets.next())) : Optional.empty();
+        return read.snapshot(response.revision(), nodes, V3Snapshot.Cover.NOT_READ);
+    }
+
+    /** What a first read that knows the claims cover asks for after the base reads and the cover key. */
+    enum Beside {
+        /** Nothing more (a restart with unchanged addresses; or the cover stands in and a watch finds the rest). */
+        NOTHING,
+        /** The most recently changed nodes ({@link V3Cover#NEWEST}): the cover stands in for the others. */
+        NEWEST_NODES,
+        /** Every node and every claim: no cover, or it cannot serve. */
+        EVERYTHING;
+
+        List<Op> reads() {
+            return switch (this) {
+                case NOTHING -> List.of();
+                case NEWEST_NODES -> List.of(Op.newest(V3Keys.NODES, V3Cover.NEWEST));
+                case EVERYTHING -> List.of(get(V3Keys.NODES, true), get(V3Keys.CLAIMS, true));
+            };
         }
+    }
+
+    /** A first read that knows the claims cover: the base reads, the cover key, then what {@code beside} says. */
+    static V3Snapshot snapshot(V3Response.Txn response, List<String> claimKeys, Beside beside) {
+        Iterator<V3Response.Range> gets = response.gets().iterator();
+        Base read = base(gets, claimKeys);
         Optional<Stored> cover = single(gets.next());
         Optional<List<Stored>> nodes = Optional.empty();
         Optional<List<Stored>> allClaims = Optional.empty();
         Optional<List<Stored>> newest = Optional.empty();
-        if (listed) {
-            V3Response.Txn nested = response.txns().get(0);
-            if (nested.succeeded()) {
-                nodes = Optional.of(all(nested.gets().get(0)));
-                allClaims = Optional.of(all(nested.gets().get(1)));
-            } else if (!nested.gets().isEmpty()) {
-                newest = Optional.of(all(nested.gets().get(0)));
-            }
+        if (beside == Beside.EVERYTHING) {
+            nodes = Optional.of(all(gets.next()));
+            allClaims = Optional.of(all(gets.next()));
+        } else if (beside == Beside.NEWEST_NODES) {
+            newest = Optional.of(all(gets.next()));
         }
         return read.snapshot(response.revision(), nodes, new V3Snapshot.Cover(true, cover, allClaims, newest, 0));
     }

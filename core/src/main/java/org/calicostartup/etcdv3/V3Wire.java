@@ -40,8 +40,11 @@ final class V3Wire {
 
     private static Compare compare(Cmp cmp) {
         Compare.Builder compare = Compare.newBuilder().setKey(ByteString.copyFrom(cmp.keyBytes()))
-                .setResult(cmp.relation() == Cmp.Relation.EQUAL ? Compare.CompareResult.EQUAL
-                        : Compare.CompareResult.GREATER);
+                .setResult(switch (cmp.relation()) {
+                    case EQUAL -> Compare.CompareResult.EQUAL;
+                    case GREATER -> Compare.CompareResult.GREATER;
+                    case NOT_EQUAL -> Compare.CompareResult.NOT_EQUAL;
+                });
         switch (cmp.target()) {
             case VERSION -> compare.setTarget(Compare.CompareTarget.VERSION).setVersion(cmp.number());
             case MOD_REVISION -> compare.setTarget(Compare.CompareTarget.MOD).setModRevision(cmp.number());

@@ -45,6 +45,42 @@ class ClaimsCoverTest extends SharedEtcdV3Test {
                 "the nodes changed since the cover, not the 200: " + next.summary());
     }
 
+    /**
+     * Every case of the first read — no cover (every node), a restart with unchanged addresses, an address change,
+     * a first registration beside a cover — is read-only for etcd: the startup's only raft proposal is its write. A
+     * transaction nested in the read made etcd take it for a write ({@code isTxnReadonly},
+     * {@code etcdserver/v3_server.go} @v3.4.23), applied on every member in turn; this failed with 2 per startup.
+     */
+    @Test
+    void theStartupsOnlyRaftProposalIsItsWrite() {
+        etcd.seedNodes(60, 400);
+        long before = etcd.proposalsCommitted();
+        StartupReport first = etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"),
+                EtcdV3Fixture.host("10.0.0.11/24"));
+        assertTrue(first.io().keysRead() >= 60 && etcd.get(V3Keys.CLAIMS_COVER).isEmpty(), first.summary());
+        assertEquals(1, etcd.proposalsCommitted() - before, "no cover, every node read: " + first.summary());
+
+        before = etcd.proposalsCommitted();
+        StartupReport restart = etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"),
+                EtcdV3Fixture.host("10.0.0.11/24"));
+        assertTrue(restart.io().keysRead() < 10, restart.summary());
+        assertEquals(1, etcd.proposalsCommitted() - before, "restart: " + restart.summary());
+
+        before = etcd.proposalsCommitted();
+        StartupReport moved = etcd.start(etcd.env("node-a", "IP", "10.0.0.12/24"),
+                EtcdV3Fixture.host("10.0.0.12/24"));
+        assertTrue(moved.conflictCheckRan(), moved.summary());
+        assertEquals(1, etcd.proposalsCommitted() - before, "address change: " + moved.summary());
+
+        etcd.seedNodesUntilCovered(0);
+        before = etcd.proposalsCommitted();
+        StartupReport covered = etcd.start(etcd.env("node-c", "IP", "10.0.0.13/24"),
+                EtcdV3Fixture.host("10.0.0.13/24"));
+        assertEquals(2, covered.io().roundTrips(), covered.summary());
+        assertTrue(covered.io().keysRead() <= V3Cover.NEWEST + 8, covered.summary());
+        assertEquals(1, etcd.proposalsCommitted() - before, "beside the cover: " + covered.summary());
+    }
+
     @Test
     void aNodeWrittenWithoutClaimsAfterTheCoverIsStillAConflict() {
         etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));

@@ -142,6 +142,27 @@ final class EtcdV3Fixture implements AutoCloseable {
         await(kv.delete(bytes(key)));
     }
 
+    /**
+     * The raft proposals the first member has committed so far (etcd's own metric,
+     * {@code etcd_server_proposals_committed_total}): a write is one, a read-only request none.
+     */
+    long proposalsCommitted() {
+        java.net.URI metrics = etcd.member(0).clientUri().resolve("/metrics");
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(metrics)
+                    .timeout(java.time.Duration.ofSeconds(TIMEOUT_SECONDS)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return response.body().lines().filter(line -> line.startsWith("etcd_server_proposals_committed_total "))
+                    .mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no proposal count at " + metrics));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Compacts etcd up to its current revision: no watch can start before it any more. */
     void compactToHead() {
         await(kv.compact(await(kv.get(bytes("/"))).getHeader().getRevision()));
