@@ -1,6 +1,7 @@
 package org.calicostartup.etcdv3;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.TxnRequest;
@@ -101,9 +102,12 @@ final class EtcdV3Connection implements AutoCloseable {
             List<TxnRequest> requests = new ArrayList<>(transactions.size());
             transactions.forEach(t -> requests.add(V3Wire.txn(t.conditions(), t.then(), t.otherwise())));
             List<TxnResponse> answers = call(what, requests.size(), stub -> {
+                // Answers completed on the transport's thread (nothing runs on it but completing them): no thread
+                // pool for this, as a blocking call needs none.
                 KVGrpc.KVFutureStub future = KVGrpc.newFutureStub(stub.getChannel())
                         .withCallCredentials(members.credentials())
-                        .withDeadline(stub.getCallOptions().getDeadline());
+                        .withDeadline(stub.getCallOptions().getDeadline())
+                        .withExecutor(MoreExecutors.directExecutor());
                 List<ListenableFuture<TxnResponse>> sent = new ArrayList<>(requests.size());
                 requests.forEach(request -> sent.add(future.txn(request)));
                 return awaitAll(sent, what);
