@@ -168,9 +168,9 @@ final class FastV3Startup {
      * transaction holding anything but ranges for a write ({@code isTxnReadonly}, {@code etcdserver/v3_server.go}
      * @v3.4.23): a raft proposal that every member applies in turn, the node list included. So the read is several
      * read-only transactions sent together, one round trip, each doing exactly one case's work when its conditions
-     * hold: the base reads, with the outcome of "unchanged"; then, for each way the addresses may have changed
-     * ({@link Cmp#otherwise}, at most one holds), the newest nodes if a cover is there (not in watch mode, where the
-     * base reads are what the cover needs) and everything if not. They are evaluated one after the other: when the
+     * hold: the base reads if "unchanged" (in watch mode either way: they read the cover, all the watch needs); then,
+     * for each way the addresses may have changed ({@link Cmp#otherwise}, at most one holds), the newest nodes if a
+     * cover is there (not in watch mode) and everything if not. They are evaluated one after the other: when the
      * cluster changed between them so that none serves, every node is read in one more round trip.
      */
     private V3Snapshot coverAwareRead(List<Op> base, List<String> claimKeys) {
@@ -178,7 +178,7 @@ final class FastV3Startup {
         boolean watch = watchChangedNodes();
         List<Op.Txn> requests = new ArrayList<>();
         List<V3FirstRead.Beside> serves = new ArrayList<>();
-        requests.add(new Op.Txn(unchanged, base, base));
+        requests.add(new Op.Txn(unchanged, base, watch ? base : List.of()));
         serves.add(V3FirstRead.Beside.NOTHING);
         for (List<Cmp> changed : Cmp.otherwise(unchanged)) {
             if (!watch) {
@@ -197,9 +197,11 @@ final class FastV3Startup {
             }
         }
         V3Response.Txn first = answers.get(0);
-        V3Snapshot snapshot = V3FirstRead.snapshot(first, claimKeys, V3FirstRead.Beside.NOTHING);
-        if (first.succeeded() || (watch && snapshot.cover().key().isPresent())) {
-            return snapshot;
+        if (first.succeeded() || watch) {
+            V3Snapshot snapshot = V3FirstRead.snapshot(first, claimKeys, V3FirstRead.Beside.NOTHING);
+            if (first.succeeded() || snapshot.cover().key().isPresent()) {
+                return snapshot;
+            }
         }
         LOG.info("The cluster changed while it was read (at revision {} the addresses may have changed, but no "
                 + "transaction beside it found them so); reading every node", first.revision());
