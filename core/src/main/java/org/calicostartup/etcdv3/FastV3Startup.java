@@ -191,20 +191,12 @@ final class FastV3Startup {
             serves.add(V3FirstRead.Beside.EVERYTHING);
         }
         List<V3Response.Txn> answers = session.txns(READ, requests);
-        for (int i = 1; i < answers.size(); i++) {
-            if (answers.get(i).succeeded()) {
-                return V3FirstRead.snapshot(answers.get(i), claimKeys, serves.get(i));
-            }
-        }
-        V3Response.Txn first = answers.get(0);
-        if (first.succeeded() || watch) {
-            V3Snapshot snapshot = V3FirstRead.snapshot(first, claimKeys, V3FirstRead.Beside.NOTHING);
-            if (first.succeeded() || snapshot.cover().key().isPresent()) {
-                return snapshot;
-            }
+        Optional<V3Snapshot> served = V3FirstRead.served(answers, serves, claimKeys, watch);
+        if (served.isPresent()) {
+            return served.get();
         }
         LOG.info("The cluster changed while it was read (at revision {} the addresses may have changed, but no "
-                + "transaction beside it found them so); reading every node", first.revision());
+                + "transaction beside it found them so); reading every node", answers.get(0).revision());
         return everything(base, claimKeys);
     }
 

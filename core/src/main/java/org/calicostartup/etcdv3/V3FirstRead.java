@@ -57,6 +57,28 @@ final class V3FirstRead {
         return read.snapshot(response.revision(), nodes, new V3Snapshot.Cover(true, cover, allClaims, newest, 0));
     }
 
+    /**
+     * The snapshot from the answers of a first read made of several transactions ({@code FastV3Startup}), the i-th
+     * serving {@code serves[i]} when it succeeded: the first of the others that succeeded (each holds a whole
+     * snapshot at its revision; more than one succeeds only when the cluster changed between them, and then any is
+     * as good), else the first if it succeeded (the addresses are unchanged) or, in watch mode, if its base reads
+     * found a claims cover (all the watch needs). Empty when none serves: the cluster changed between them.
+     */
+    static Optional<V3Snapshot> served(List<V3Response.Txn> answers, List<Beside> serves, List<String> claimKeys,
+            boolean watch) {
+        for (int i = 1; i < answers.size(); i++) {
+            if (answers.get(i).succeeded()) {
+                return Optional.of(snapshot(answers.get(i), claimKeys, serves.get(i)));
+            }
+        }
+        V3Response.Txn first = answers.get(0);
+        if (!first.succeeded() && !watch) {
+            return Optional.empty();
+        }
+        V3Snapshot snapshot = snapshot(first, claimKeys, Beside.NOTHING);
+        return first.succeeded() || snapshot.cover().key().isPresent() ? Optional.of(snapshot) : Optional.empty();
+    }
+
     /** The reads every first read makes: this node, its candidate claims, pools, cluster information, Felix. */
     static List<Op> baseReads(String name, List<String> claimKeys) {
         List<Op> base = new ArrayList<>();
