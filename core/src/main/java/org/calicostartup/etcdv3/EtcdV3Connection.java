@@ -83,7 +83,7 @@ final class EtcdV3Connection implements AutoCloseable {
          */
         V3Response.Txn txn(String what, int requests, List<Cmp> conditions, List<Op> then, List<Op> otherwise) {
             TxnRequest request = V3Wire.txn(conditions, then, otherwise);
-            V3Response.Txn response = V3Wire.txn(call(what, requests, stub -> stub.txn(request)));
+            V3Response.Txn response = V3Wire.txn(call(what, 1, requests - 1, stub -> stub.txn(request)));
             countReads(response);
             return response;
         }
@@ -101,7 +101,7 @@ final class EtcdV3Connection implements AutoCloseable {
             }
             List<TxnRequest> requests = new ArrayList<>(transactions.size());
             transactions.forEach(t -> requests.add(V3Wire.txn(t.conditions(), t.then(), t.otherwise())));
-            List<TxnResponse> answers = call(what, requests.size(), stub -> {
+            List<TxnResponse> answers = call(what, requests.size(), 0, stub -> {
                 // Answers completed on the transport's thread (nothing runs on it but completing them): no thread
                 // pool for this, as a blocking call needs none.
                 KVGrpc.KVFutureStub future = KVGrpc.newFutureStub(stub.getChannel())
@@ -150,7 +150,7 @@ final class EtcdV3Connection implements AutoCloseable {
         /** One linearizable range read (a key, or a prefix), one round trip. */
         V3Response.Range get(String what, String key, boolean prefix) {
             RangeRequest request = V3Wire.range(key, prefix, false);
-            V3Response.Range response = V3Wire.range(call(what, 1, stub -> stub.range(request)));
+            V3Response.Range response = V3Wire.range(call(what, 1, 0, stub -> stub.range(request)));
             countReads(response);
             return response;
         }
@@ -158,14 +158,18 @@ final class EtcdV3Connection implements AutoCloseable {
         /** How many keys a prefix holds, without reading them. */
         long count(String what, String prefix) {
             RangeRequest request = V3Wire.range(prefix, true, true);
-            return call(what, 1, stub -> stub.range(request)).getCount();
+            return call(what, 1, 0, stub -> stub.range(request)).getCount();
         }
 
-        private <T> T call(String what, int requests, Function<KVGrpc.KVBlockingStub, T> request) {
+        /**
+         * Sends {@code requests} requests ({@code request} does) in one round trip, beside {@code besides} others
+         * already on their way (a watch), and sends them again on the next member or after a busy answer.
+         */
+        private <T> T call(String what, int requests, int besides, Function<KVGrpc.KVBlockingStub, T> request) {
             Duration timeout = deadline.forCall(config.requestTimeout(), what);
             long start = System.nanoTime();
             long end = start + timeout.toNanos();
-            stats.roundTrip(requests);
+            stats.roundTrip(requests + besides);
             long pause = Math.max(TimeUnit.MILLISECONDS.toNanos(1), timeout.toNanos() / 20);
             boolean reauthenticated = false;
             int unreachableMembers = 0;
@@ -173,7 +177,7 @@ final class EtcdV3Connection implements AutoCloseable {
             while (true) {
                 if (resent) {
                     // Sent again (to the next member, or after etcd said it was busy): one more round trip waited for.
-                    stats.roundTrip(1);
+                    stats.roundTrip(requests);
                 }
                 resent = true;
                 EtcdV3Members.Member member = members.current();
