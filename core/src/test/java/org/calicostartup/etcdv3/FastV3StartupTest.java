@@ -131,6 +131,36 @@ class FastV3StartupTest extends SharedEtcdV3Test {
         }
     }
 
+    /**
+     * A dual-stack host's first read is nine read-only transactions (FastV3Startup.coverAwareRead: "unchanged", then
+     * with and without a cover for each of four ways its two claims may differ); each case finds what it needs.
+     */
+    @Test
+    void aDualStackHostsFirstReadServesEveryCase() {
+        etcd.seedNodes(20, 400);
+        Map<String, String> env = etcd.env("node-d", "IP6", "autodetect", "FELIX_IPV6SUPPORT", "true");
+
+        StartupReport first = etcd.start(env, EtcdV3Fixture.host("10.0.0.21/24", "fd00::21/64"));
+        assertTrue(first.conflictCheckRan() && first.io().keysRead() >= 20, first.summary());
+        assertEquals(2, first.io().roundTrips(), first.summary());
+        assertEquals(10, first.io().requests(), "nine read-only transactions and the write: " + first.summary());
+
+        StartupReport restart = etcd.start(env, EtcdV3Fixture.host("10.0.0.21/24", "fd00::21/64"));
+        assertFalse(restart.conflictCheckRan(), restart.summary());
+        assertTrue(restart.io().keysRead() < 12, restart.summary());
+
+        StartupReport moved = etcd.start(env, EtcdV3Fixture.host("10.0.0.21/24", "fd00::22/64"));
+        assertTrue(moved.conflictCheckRan() && moved.io().keysRead() >= 20, moved.summary());
+        assertEquals(2, moved.io().roundTrips(), moved.summary());
+        assertEquals("{\"node\":\"node-d\"}", etcd.get(V3Keys.CLAIMS + "ipv6/fd00::22").orElseThrow());
+        assertTrue(etcd.get(V3Keys.CLAIMS + "ipv6/fd00::21").isEmpty(), "old IPv6 claim released");
+
+        StartupException taken = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-e", "IP6",
+                "autodetect", "FELIX_IPV6SUPPORT", "true"), EtcdV3Fixture.host("10.0.0.31/24", "fd00::22/64")));
+        assertEquals(StartupException.Reason.IP_CONFLICT, taken.reason());
+        assertTrue(etcd.get(V3Keys.node("node-e")).isEmpty());
+    }
+
     @Test
     void existingPoolsAreLeftAloneAndNoDefaultPoolsCreatesNone() {
         etcd.put(V3Keys.pool("my-pool"), "{\"kind\":\"IPPool\",\"apiVersion\":\"projectcalico.org/v3\",\"metadata\":"
