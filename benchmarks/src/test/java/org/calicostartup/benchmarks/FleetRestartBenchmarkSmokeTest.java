@@ -34,7 +34,7 @@ class FleetRestartBenchmarkSmokeTest {
         assertEquals(1, results.size());
         JsonNode counters = results.get(0).path("secondaryMetrics");
         assertEquals(0.0, counters.path("failedAgents").path("score").asDouble());
-        // Each agent: its first read — five read-only transactions sent together (FastV3Startup.coverAwareRead: the
+        // Each agent: its first read — five read-only transactions sent together (V3FirstRead.CoverAware: the
         // base reads; with and without a cover for each way its IPv4 claim may differ) — and its write.
         assertEquals(18.0, counters.path("requests").path("score").asDouble());
         double read = counters.path("bytesRead").path("score").asDouble();

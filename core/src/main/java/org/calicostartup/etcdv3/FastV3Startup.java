@@ -139,7 +139,7 @@ final class FastV3Startup {
             snapshot = V3FirstRead.snapshot(session.txn(READ, List.of(), base, List.of()), claimKeys, false);
         } else if (!connection.claimsPermitted()) {
             // Without claims nothing in etcd can say an explicit address is unchanged: list, as calico-node would.
-            List<Op> withNodes = with(base, List.of(Op.get(V3Keys.NODES, true)));
+            List<Op> withNodes = V3FirstRead.with(base, List.of(Op.get(V3Keys.NODES, true)));
             boolean list = forceNodeList || explicitCandidate();
             V3Response.Txn response = list ? session.txn(READ, List.of(), withNodes, List.of())
                     : session.txn(READ, skipNodeListWhen(claimKeys), base, withNodes);
@@ -161,37 +161,12 @@ final class FastV3Startup {
         return snapshot;
     }
 
-    /**
-     * The first read where the claims cover may stand in for the node list. Three cases: the addresses are unchanged
-     * (the base reads suffice), else a cover is there (the most recently changed nodes beside it, or none in watch
-     * mode), else every node and every claim. A nested transaction would say that in one request, but etcd takes a
-     * transaction holding anything but ranges for a write ({@code isTxnReadonly}, {@code etcdserver/v3_server.go}
-     * @v3.4.23): a raft proposal that every member applies in turn, the node list included. So the read is several
-     * read-only transactions sent together, one round trip, each doing exactly one case's work when its conditions
-     * hold: the base reads if "unchanged" (in watch mode either way: they read the cover, all the watch needs); then,
-     * for each way the addresses may have changed ({@link Cmp#otherwise}, at most one holds), the newest nodes if a
-     * cover is there (not in watch mode) and everything if not. They are evaluated one after the other: when the
-     * cluster changed between them so that none serves, every node is read in one more round trip.
-     */
+    /** The first read where the claims cover may stand in for the node list ({@link V3FirstRead.CoverAware}). */
     private V3Snapshot coverAwareRead(List<Op> base, List<String> claimKeys) {
-        List<Cmp> unchanged = skipNodeListWhen(claimKeys);
-        boolean watch = watchChangedNodes();
-        List<Op.Txn> requests = new ArrayList<>();
-        List<V3FirstRead.Beside> serves = new ArrayList<>();
-        requests.add(new Op.Txn(unchanged, base, watch ? base : List.of()));
-        serves.add(V3FirstRead.Beside.NOTHING);
-        for (List<Cmp> changed : Cmp.otherwise(unchanged)) {
-            if (!watch) {
-                requests.add(new Op.Txn(with(changed, List.of(Cmp.exists(V3Keys.CLAIMS_COVER))),
-                        with(base, V3FirstRead.Beside.NEWEST_NODES.reads()), List.of()));
-                serves.add(V3FirstRead.Beside.NEWEST_NODES);
-            }
-            requests.add(new Op.Txn(with(changed, List.of(Cmp.version(V3Keys.CLAIMS_COVER, 0))),
-                    with(base, V3FirstRead.Beside.EVERYTHING.reads()), List.of()));
-            serves.add(V3FirstRead.Beside.EVERYTHING);
-        }
-        List<V3Response.Txn> answers = session.txns(READ, requests);
-        Optional<V3Snapshot> served = V3FirstRead.served(answers, serves, claimKeys, watch);
+        V3FirstRead.CoverAware read = V3FirstRead.CoverAware.of(base, skipNodeListWhen(claimKeys),
+                watchChangedNodes());
+        List<V3Response.Txn> answers = session.txns(READ, read.requests());
+        Optional<V3Snapshot> served = read.served(answers, claimKeys);
         if (served.isPresent()) {
             return served.get();
         }
@@ -202,15 +177,9 @@ final class FastV3Startup {
 
     /** Every node and every claim beside {@code base} (which reads the cover). */
     private V3Snapshot everything(List<Op> base, List<String> claimKeys) {
-        V3Response.Txn response = session.txn(READ, List.of(), with(base, V3FirstRead.Beside.EVERYTHING.reads()),
-                List.of());
+        V3Response.Txn response = session.txn(READ, List.of(),
+                V3FirstRead.with(base, V3FirstRead.Beside.EVERYTHING.reads()), List.of());
         return V3FirstRead.snapshot(response, claimKeys, V3FirstRead.Beside.EVERYTHING);
-    }
-
-    private static <T> List<T> with(List<T> base, List<T> more) {
-        List<T> all = new ArrayList<>(base);
-        all.addAll(more);
-        return all;
     }
 
     /** {@code CALICO_STARTUP_CHANGED_NODES=watch}: the nodes changed since the claims cover are found by a watch. */

@@ -58,25 +58,71 @@ final class V3FirstRead {
     }
 
     /**
-     * The snapshot from the answers of a first read made of several transactions ({@code FastV3Startup}), the i-th
-     * serving {@code serves[i]} when it succeeded: the first of the others that succeeded (each holds a whole
-     * snapshot at its revision; more than one succeeds only when the cluster changed between them, and then any is
-     * as good), else the first if it succeeded (the addresses are unchanged) or, in watch mode, if its base reads
-     * found a claims cover (all the watch needs). Empty when none serves: the cluster changed between them.
+     * The first read where the claims cover may stand in for the node list. Three cases: the addresses are unchanged
+     * (the base reads suffice), else a cover is there (the most recently changed nodes beside it, or none in watch
+     * mode), else every node and every claim. A nested transaction would say that in one request, but etcd takes a
+     * transaction holding anything but ranges for a write ({@code isTxnReadonly}, {@code etcdserver/v3_server.go}
+     * @v3.4.23): a raft proposal that every member applies in turn, the node list included. So the read is several
+     * read-only transactions sent together, one round trip, each doing exactly one case's work when its conditions
+     * hold: the base reads if "unchanged" (in watch mode either way: they read the cover, all the watch needs); then,
+     * for each way the addresses may have changed ({@link Cmp#otherwise}, at most one holds), the newest nodes if a
+     * cover is there (not in watch mode) and everything if not. They are evaluated one after the other, so the
+     * cluster may change between them: see {@link #served}.
+     *
+     * @param requests the transactions, "unchanged" first
+     * @param serves what the i-th request's answer holds beside the base reads and the cover when it succeeded
      */
-    static Optional<V3Snapshot> served(List<V3Response.Txn> answers, List<Beside> serves, List<String> claimKeys,
-            boolean watch) {
-        for (int i = 1; i < answers.size(); i++) {
-            if (answers.get(i).succeeded()) {
-                return Optional.of(snapshot(answers.get(i), claimKeys, serves.get(i)));
+    record CoverAware(List<Op.Txn> requests, List<Beside> serves, boolean watch) {
+
+        /** The transactions for {@code base} (which reads the cover) and the conditions of "unchanged". */
+        static CoverAware of(List<Op> base, List<Cmp> unchanged, boolean watch) {
+            List<Op.Txn> requests = new ArrayList<>();
+            List<Beside> serves = new ArrayList<>();
+            requests.add(new Op.Txn(unchanged, base, watch ? base : List.of()));
+            serves.add(Beside.NOTHING);
+            for (List<Cmp> changed : Cmp.otherwise(unchanged)) {
+                if (!watch) {
+                    requests.add(new Op.Txn(with(changed, Cmp.exists(V3Keys.CLAIMS_COVER)),
+                            with(base, Beside.NEWEST_NODES.reads()), List.of()));
+                    serves.add(Beside.NEWEST_NODES);
+                }
+                requests.add(new Op.Txn(with(changed, Cmp.version(V3Keys.CLAIMS_COVER, 0)),
+                        with(base, Beside.EVERYTHING.reads()), List.of()));
+                serves.add(Beside.EVERYTHING);
             }
+            return new CoverAware(List.copyOf(requests), List.copyOf(serves), watch);
         }
-        V3Response.Txn first = answers.get(0);
-        if (!first.succeeded() && !watch) {
-            return Optional.empty();
+
+        /**
+         * The snapshot from the answers: the first of the others that succeeded (each holds a whole snapshot at its
+         * revision; more than one succeeds only when the cluster changed between them, and then any is as good), else
+         * "unchanged" if it succeeded or, in watch mode, if its base reads found a claims cover (all the watch
+         * needs). Empty when none serves: the cluster changed between them.
+         */
+        Optional<V3Snapshot> served(List<V3Response.Txn> answers, List<String> claimKeys) {
+            for (int i = 1; i < answers.size(); i++) {
+                if (answers.get(i).succeeded()) {
+                    return Optional.of(snapshot(answers.get(i), claimKeys, serves.get(i)));
+                }
+            }
+            V3Response.Txn first = answers.get(0);
+            if (!first.succeeded() && !watch) {
+                return Optional.empty();
+            }
+            V3Snapshot snapshot = snapshot(first, claimKeys, Beside.NOTHING);
+            return first.succeeded() || snapshot.cover().key().isPresent() ? Optional.of(snapshot) : Optional.empty();
         }
-        V3Snapshot snapshot = snapshot(first, claimKeys, Beside.NOTHING);
-        return first.succeeded() || snapshot.cover().key().isPresent() ? Optional.of(snapshot) : Optional.empty();
+    }
+
+    /** {@code first} followed by {@code more}, a new list. */
+    static <T> List<T> with(List<T> first, List<T> more) {
+        List<T> all = new ArrayList<>(first);
+        all.addAll(more);
+        return all;
+    }
+
+    private static <T> List<T> with(List<T> first, T more) {
+        return with(first, List.of(more));
     }
 
     /** The reads every first read makes: this node, its candidate claims, pools, cluster information, Felix. */

@@ -61,7 +61,7 @@ class ClaimsCoverWatchTest extends SharedEtcdV3Test {
         StartupReport next = etcd.start(etcd.env("node-c", "IP", "10.0.0.13/24"),
                 EtcdV3Fixture.host("10.0.0.13/24"));
         assertEquals(3, next.io().roundTrips(), "the read, the watch beside a read, the write: " + next.summary());
-        // The read's three read-only transactions (FastV3Startup.coverAwareRead), the watch and the transaction
+        // The read's three read-only transactions (V3FirstRead.CoverAware), the watch and the transaction
         // beside it, the write.
         assertEquals(6, next.io().requests(), next.summary());
         assertTrue(next.io().keysRead() < 30 && next.io().bytesRead() < 16 * 1024,

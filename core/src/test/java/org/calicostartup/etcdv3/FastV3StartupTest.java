@@ -132,7 +132,7 @@ class FastV3StartupTest extends SharedEtcdV3Test {
     }
 
     /**
-     * A dual-stack host's first read is nine read-only transactions (FastV3Startup.coverAwareRead: "unchanged", then
+     * A dual-stack host's first read is nine read-only transactions (V3FirstRead.CoverAware: "unchanged", then
      * with and without a cover for each of four ways its two claims may differ); each case finds what it needs.
      */
     @Test

@@ -13,8 +13,9 @@ import org.calicostartup.etcdv3.V3Snapshot.Stored;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link V3FirstRead#served}: which of the first read's transactions (FastV3Startup.coverAwareRead) the startup
- * decides on — without etcd, including the answers only a cluster changing between them gives.
+ * {@link V3FirstRead.CoverAware}: the first read's transactions — each read-only by etcd's rule, one per case — and
+ * which of their answers the startup decides on, without etcd, including the answers only a cluster changing between
+ * them gives.
  */
 class V3FirstReadUnitTest {
 
@@ -24,6 +25,36 @@ class V3FirstReadUnitTest {
     private static final List<Beside> NEWEST_MODE = List.of(Beside.NOTHING, Beside.NEWEST_NODES, Beside.EVERYTHING,
             Beside.NEWEST_NODES, Beside.EVERYTHING);
     private static final List<Beside> WATCH_MODE = List.of(Beside.NOTHING, Beside.EVERYTHING, Beside.EVERYTHING);
+
+    /**
+     * etcd serves a transaction as a read only when every operation of both branches is a range
+     * ({@code isTxnReadonly}, etcdserver/v3_server.go @v3.4.23): none of the first read's may hold anything else.
+     */
+    @Test
+    void everyTransactionIsReadOnlyByEtcdsRuleAndOneServesEachCase() {
+        List<Op> base = V3FirstRead.with(V3FirstRead.baseReads("node-a", CLAIM_KEYS),
+                List.of(Op.get(V3Keys.CLAIMS_COVER, false)));
+        byte[] ours = "{\"node\":\"node-a\"}".getBytes(StandardCharsets.UTF_8);
+        List<Cmp> ipv4 = List.of(Cmp.value(CLAIM, ours));
+        List<Cmp> dualStack = List.of(Cmp.value(CLAIM, ours), Cmp.value(V3Keys.CLAIMS + "ipv6/fd00::11", ours));
+        assertShape(V3FirstRead.CoverAware.of(base, ipv4, false), 5, NEWEST_MODE);
+        assertShape(V3FirstRead.CoverAware.of(base, ipv4, true), 3, WATCH_MODE);
+        assertShape(V3FirstRead.CoverAware.of(base, dualStack, false), 9, null);
+        assertShape(V3FirstRead.CoverAware.of(base, dualStack, true), 5, null);
+        assertShape(V3FirstRead.CoverAware.of(base, List.of(), false), 1, List.of(Beside.NOTHING));
+    }
+
+    private static void assertShape(V3FirstRead.CoverAware read, int transactions, List<Beside> serves) {
+        assertEquals(transactions, read.requests().size());
+        assertEquals(transactions, read.serves().size());
+        if (serves != null) {
+            assertEquals(serves, read.serves());
+        }
+        for (Op.Txn txn : read.requests()) {
+            assertTrue(txn.then().stream().allMatch(op -> op instanceof Op.Get)
+                    && txn.otherwise().stream().allMatch(op -> op instanceof Op.Get), txn.toString());
+        }
+    }
 
     @Test
     void unchangedAddressesAreServedByTheBaseReads() {
@@ -84,7 +115,7 @@ class V3FirstReadUnitTest {
     }
 
     private static Optional<V3Snapshot> served(List<Beside> serves, boolean watch, V3Response.Txn... answers) {
-        return V3FirstRead.served(List.of(answers), serves, CLAIM_KEYS, watch);
+        return new V3FirstRead.CoverAware(List.of(), serves, watch).served(List.of(answers), CLAIM_KEYS);
     }
 
     private static V3Response.Txn failed() {
