@@ -63,7 +63,9 @@ public class FleetRestartBenchmark {
     /**
      * {@code same}: every agent restarts with the address it has. {@code changed}: every restart brings a new one
      * (a fleet reboot with rotated addresses), on a cluster whose nodes hold their claims; this is what the claims
-     * cover is for.
+     * cover is for. {@code clash}: every agent of a restart comes back with one and the same new address (a fleet
+     * handed one fixed IP by mistake): one registers it, every other fails with calico-node's conflict error — the
+     * failures this benchmark counts.
      */
     @Param({"same"})
     public String addresses;
@@ -91,7 +93,10 @@ public class FleetRestartBenchmark {
             case "watch" -> Map.of("CALICO_STARTUP_CHANGED_NODES", "watch");
             default -> throw new IllegalArgumentException("cover must be on, off or watch: " + cover);
         };
-        cluster = new BenchCluster(type, clusterSize, rttMillis, addresses.equals("changed"), settings);
+        if (!List.of("same", "changed", "clash").contains(addresses)) {
+            throw new IllegalArgumentException("addresses must be same, changed or clash: " + addresses);
+        }
+        cluster = new BenchCluster(type, clusterSize, rttMillis, !addresses.equals("same"), settings);
         pool = Executors.newFixedThreadPool(agents);
         for (int i = 0; i < agents; i++) {
             datastores.add(cluster.openDatastore(type));
@@ -130,7 +135,7 @@ public class FleetRestartBenchmark {
 
     @Benchmark
     public int restartAll(Fleet fleet) throws Exception {
-        int round = addresses.equals("changed") ? ++restarts : 0;
+        int round = addresses.equals("same") ? 0 : ++restarts;
         CountDownLatch go = new CountDownLatch(1);
         List<Future<StartupReport>> futures = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
@@ -174,7 +179,8 @@ public class FleetRestartBenchmark {
         String name = "agent-" + agent;
         StartupConfig config = StartupConfig.fromEnvironment(cluster.env(type, name), new NodeNameResolver(() -> name));
         return NodeStartup.builder(config).mode(BenchCluster.startupMode(mode)).datastore(datastores.get(agent))
-                .interfaces(BenchCluster.host(BenchCluster.address(agent + round * agents))).build().run();
+                .interfaces(BenchCluster.host(BenchCluster.address((addresses.equals("clash") ? 0 : agent)
+                        + round * agents))).build().run();
     }
 
     @TearDown(Level.Trial)

@@ -43,4 +43,18 @@ class FleetRestartBenchmarkSmokeTest {
         assertTrue(read > 5 * 3 * 500, "bytes read: " + read);
         assertTrue(sent > read, "bytes etcd sent " + sent + " vs bytes read " + read);
     }
+
+    /** Three agents come back with one address: one registers it, two fail and are counted, not fatal. */
+    @Test
+    void countsTheAgentsThatFail() throws Exception {
+        Path json = tmp.resolve("clash.json");
+        new Runner(new OptionsBuilder().include(FleetRestartBenchmark.class.getSimpleName())
+                .param("mode", "fastV3").param("agents", "3").param("clusterSize", "5").param("rttMillis", "0")
+                .param("addresses", "clash").param("cover", "off")
+                .warmupIterations(0).measurementIterations(1).forks(0)
+                .resultFormat(ResultFormatType.JSON).result(json.toString()).build()).run();
+        JsonNode counters = new ObjectMapper().readTree(Files.readString(json)).get(0).path("secondaryMetrics");
+        assertEquals(2.0, counters.path("failedAgents").path("score").asDouble());
+        assertTrue(counters.path("requests").path("score").asDouble() >= 6.0, counters.toString());
+    }
 }
