@@ -1,5 +1,6 @@
 package org.calicostartup.etcdv3;
 
+import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.etcd.jetcd.api.KVGrpc;
@@ -327,16 +328,12 @@ final class EtcdV3Connection implements AutoCloseable {
     }
 
     /**
-     * Every answer, in order; the first failure as the status gRPC reported (the others are cancelled), so that the
-     * call loop treats it as it treats a single call's.
+     * Every answer, in order; the first failure, as soon as one fails, as the status gRPC reported (the others are
+     * cancelled), so that the call loop treats it as it treats a single call's.
      */
     private static <T> List<T> awaitAll(List<ListenableFuture<T>> sent, String what) {
-        List<T> answers = new ArrayList<>(sent.size());
         try {
-            for (ListenableFuture<T> answer : sent) {
-                answers.add(answer.get());
-            }
-            return answers;
+            return Futures.allAsList(sent).get();
         } catch (ExecutionException e) {
             sent.forEach(answer -> answer.cancel(true));
             throw e.getCause() instanceof StatusRuntimeException status ? status
