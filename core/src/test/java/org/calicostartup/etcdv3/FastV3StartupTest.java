@@ -161,6 +161,33 @@ class FastV3StartupTest extends SharedEtcdV3Test {
         assertTrue(etcd.get(V3Keys.node("node-e")).isEmpty());
     }
 
+    /**
+     * {@code IP} empty (as unset): calico-node keeps the stored IPv4 address and autodetects only when there is none
+     * (node/pkg/lifecycle/startup/startup.go, configureIPsAndSubnets @v3.22.1). The first read's "unchanged" condition is then "the node exists",
+     * and its one negation "the node is missing": three read-only transactions.
+     */
+    @Test
+    void ipUnsetKeepsTheStoredAddressAndAutodetectsOnlyTheFirstOne() {
+        etcd.seedNodes(20, 400);
+        StartupReport first = etcd.start(etcd.env("node-k", "IP", ""), EtcdV3Fixture.host("10.0.0.41/24"));
+        assertEquals("10.0.0.41/24", first.after().ipv4().orElseThrow().toString());
+        assertTrue(first.conflictCheckRan() && first.io().keysRead() >= 20, first.summary());
+        assertEquals(2, first.io().roundTrips(), first.summary());
+        assertEquals(4, first.io().requests(), "three read-only transactions and the write: " + first.summary());
+
+        StartupReport restart = etcd.start(etcd.env("node-k", "IP", ""), EtcdV3Fixture.host("10.0.0.42/24"));
+        assertEquals("10.0.0.41/24", restart.after().ipv4().orElseThrow().toString(), "the stored address is kept");
+        assertFalse(restart.conflictCheckRan(), restart.summary());
+        assertTrue(restart.io().keysRead() < 10, restart.summary());
+        assertEquals("10.0.0.41/24", etcd.json(V3Keys.node("node-k")).path("spec").path("bgp").path("ipv4Address")
+                .asText());
+
+        StartupException e = assertThrows(StartupException.class,
+                () -> etcd.start(etcd.env("node-l", "IP", ""), EtcdV3Fixture.host("10.0.0.41/24")));
+        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason());
+        assertTrue(etcd.get(V3Keys.node("node-l")).isEmpty());
+    }
+
     @Test
     void existingPoolsAreLeftAloneAndNoDefaultPoolsCreatesNone() {
         etcd.put(V3Keys.pool("my-pool"), "{\"kind\":\"IPPool\",\"apiVersion\":\"projectcalico.org/v3\",\"metadata\":"
