@@ -163,8 +163,8 @@ class FastV3StartupTest extends SharedEtcdV3Test {
 
     /**
      * {@code IP} empty (as unset): calico-node keeps the stored IPv4 address and autodetects only when there is none
-     * (node/pkg/lifecycle/startup/startup.go, configureIPsAndSubnets @v3.22.1). The first read's "unchanged" condition is then "the node exists",
-     * and its one negation "the node is missing": three read-only transactions.
+     * (node/pkg/lifecycle/startup/startup.go, configureIPsAndSubnets @v3.22.1). The first read's "unchanged"
+     * condition is then "the node exists", and its one negation "the node is missing": three read-only transactions.
      */
     @Test
     void ipUnsetKeepsTheStoredAddressAndAutodetectsOnlyTheFirstOne() {
