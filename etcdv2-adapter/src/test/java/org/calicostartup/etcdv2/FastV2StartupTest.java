@@ -95,6 +95,21 @@ class FastV2StartupTest extends SharedEtcdV2Test {
         assertEquals(before, etcd.dump());
     }
 
+    /**
+     * {@code IP} unset keeps the stored address even when the host now has another (calico-node 2.6 autodetects only
+     * when none is stored: calico_node/startup/startup.go, configureIPsAndSubnets @v2.6.12), in both modes.
+     */
+    @ParameterizedTest
+    @EnumSource(StartupMode.class)
+    void ipUnsetKeepsTheStoredAddressWhenTheHostsChanged(StartupMode mode) {
+        etcd.start(etcd.env("node-a"), EtcdV2Fixture.host("10.0.0.11/24"), mode);
+        TreeMap<String, String> before = etcd.dump();
+        StartupReport restart = etcd.start(etcd.env("node-a"), EtcdV2Fixture.host("10.0.0.12/24"), mode);
+        assertEquals("10.0.0.11/24", restart.after().ipv4().orElseThrow().toString(), restart.summary());
+        assertFalse(restart.conflictCheckRan(), restart.summary());
+        assertEquals(before, etcd.dump());
+    }
+
     @Test
     void roundTripsStayAtThreeWhateverTheClusterSize() {
         for (int size : new int[] {10, 2000}) {
