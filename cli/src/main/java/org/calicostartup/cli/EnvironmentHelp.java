@@ -24,7 +24,7 @@ final class EnvironmentHelp {
             + "  IP, IP6                       empty (keep stored), autodetect, none (v3.2+), or an address%n"
             + "  IP_AUTODETECTION_METHOD, IP6_AUTODETECTION_METHOD  default first-found%n"
             + "  AS                            AS number (default: the global one)%n"
-            + "  CALICO_NETWORKING_BACKEND     default bird; none skips addresses and AS%n"
+            + "  CALICO_NETWORKING_BACKEND     default bird; none skips AS and addresses (v3.15.2-v3.26.1: AS only)%n"
             + "  DISABLE_NODE_IP_CHECK, WAIT_FOR_DATASTORE   exactly true enables (default false)%n"
             + "  CALICO_K8S_NODE_REF, CLUSTER_TYPE, CALICO_STARTUP_LOGLEVEL (default info)%n";
 

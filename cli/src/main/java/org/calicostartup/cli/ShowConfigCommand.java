@@ -53,17 +53,23 @@ final class ShowConfigCommand implements Callable<Integer> {
         row(out, "Authentication", datastore.credentials().map(c -> "user " + c.username()).orElse("none"));
         row(out, "Deadlines", "each request " + datastore.requestTimeout().toMillis() + " ms, whole startup "
                 + config.startupTimeout().toSeconds() + " s");
-        if (node.configuresNetworking()) {
+        // With CALICO_NETWORKING_BACKEND=none, v3.15.2–v3.26.1 still configure the addresses (ReleaseProfile).
+        boolean addresses = config.profileBeforeReading().configuresAddresses(node);
+        if (addresses) {
             row(out, "IPv4", address(config.node().ipv4(), node.ipv4Method(), IpFamily.V4));
             row(out, "IPv6", address(config.node().ipv6(), node.ipv6Method(), IpFamily.V6));
+        }
+        if (node.configuresNetworking()) {
             row(out, "AS number", node.asNumber().isPresent() ? Long.toString(node.asNumber().getAsLong())
                     : "the node's stored value, else the global default");
         } else {
-            row(out, "IPv4/IPv6/AS", "not configured (CALICO_NETWORKING_BACKEND=none)");
+            row(out, addresses ? "AS number" : "IPv4/IPv6/AS", "not configured (CALICO_NETWORKING_BACKEND=none"
+                    + (addresses || config.calicoVersion().isPresent() ? ""
+                            : "; addresses are, if the cluster records Calico v3.15.2-v3.26.1") + ")");
         }
         row(out, "Conflict check", node.disableNodeIpCheck() ? "off (DISABLE_NODE_IP_CHECK=true)"
                 : "when an address changes");
-        if (datastore.type() == DatastoreType.ETCDV3 && node.configuresNetworking()) {
+        if (datastore.type() == DatastoreType.ETCDV3 && addresses) {
             row(out, "Claims cover", claimsCover(config.claimsCover()));
         }
         row(out, "Orchestrator ref", node.k8sNodeRef().map(r -> "k8s node " + r).orElse("none"));

@@ -8,7 +8,8 @@ import org.calicostartup.autodetect.AutodetectionMethod;
 /**
  * Everything about this node: its name, how to find its addresses, its AS number and orchestrator reference.
  *
- * @param networkingBackend {@code CALICO_NETWORKING_BACKEND}; {@code none} skips address and AS configuration
+ * @param networkingBackend {@code CALICO_NETWORKING_BACKEND}; {@code none} skips the AS number and, in most releases,
+ *                          the addresses ({@code ReleaseProfile.configuresAddresses})
  */
 public record NodeSettings(NodeName name, AddressSetting ipv4, AddressSetting ipv6,
         AutodetectionMethod ipv4Method, AutodetectionMethod ipv6Method, OptionalLong asNumber,
@@ -25,7 +26,10 @@ public record NodeSettings(NodeName name, AddressSetting ipv4, AddressSetting ip
         Objects.requireNonNull(networkingBackend, "networkingBackend");
     }
 
-    /** calico-node configures addresses and AS unless the backend is exactly {@code none}. */
+    /**
+     * Whether the backend is not exactly {@code none}: calico-node configures the AS number; whether it configures
+     * the addresses also depends on the release ({@code ReleaseProfile.configuresAddresses}).
+     */
     public boolean configuresNetworking() {
         return !networkingBackend.equals("none");
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
 import org.calicostartup.spi.StartupOutcome;
@@ -56,9 +57,9 @@ final class Calico3Startup {
         V3NodeDecision.Own own = V3NodeDecision.own(storedNode, name);
         Optional<ObjectNode> stored = own.stored();
         StoredAddresses before = own.before();
-        AddressResolution resolution = V3NodeDecision.resolve(settings, own, context.candidates());
+        AddressResolution resolution = V3NodeDecision.resolve(settings, context.profile(), own, context.candidates());
         StoredAddresses after = resolution.addresses();
-        boolean checkRuns = V3NodeDecision.checkRuns(settings, resolution);
+        boolean checkRuns = V3NodeDecision.checkRuns(settings, context.profile(), resolution);
         Optional<StartupException> failAfter = Optional.empty();
         if (checkRuns) {
             V3NodeDecision.Outcome outcome = V3NodeDecision.conflicts(settings, name, own, after,
@@ -66,8 +67,9 @@ final class Calico3Startup {
             after = outcome.after();
             failAfter = outcome.failAfter();
         }
-        ObjectNode node = V3Resources.node(stored, name, settings.configuresNetworking(), after, settings.asNumber(),
-                settings.k8sNodeRef(), context.clock());
+        ObjectNode node = V3Resources.node(stored, name, context.profile().configuresAddresses(settings), after,
+                settings.configuresNetworking() ? settings.asNumber() : OptionalLong.empty(), settings.k8sNodeRef(),
+                context.clock());
         if (storedNode.isEmpty()) {
             ensureClusterInformation(List.of());
             create(nodeKey, node);

@@ -211,7 +211,8 @@ final class FastV3Startup {
     }
 
     private boolean mayNeedNodeList() {
-        return context.config().node().configuresNetworking() && !context.config().node().disableNodeIpCheck();
+        return context.profile().configuresAddresses(context.config().node())
+                && !context.config().node().disableNodeIpCheck();
     }
 
     /**

@@ -15,6 +15,7 @@ import org.calicostartup.node.ConflictCheck;
 import org.calicostartup.node.ConflictCheck.Conflict;
 import org.calicostartup.node.ConflictCheck.ListedNode;
 import org.calicostartup.node.StoredAddresses;
+import org.calicostartup.profile.ReleaseProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,17 +56,21 @@ final class V3NodeDecision {
     }
 
     /** The addresses calico-node v3 would give the node; a failure (nothing is written) is thrown. */
-    static AddressResolution resolve(NodeSettings settings, Own own, Candidates candidates) {
-        AddressResolution resolution = AddressResolution.resolve(settings, own.before(), candidates);
+    static AddressResolution resolve(NodeSettings settings, ReleaseProfile profile, Own own, Candidates candidates) {
+        AddressResolution resolution = AddressResolution.resolve(settings, own.before(), candidates,
+                AddressResolution.Rules.CALICO_3, profile.policyOnly());
         if (resolution.failure().isPresent()) {
             throw resolution.failure().get();
         }
         return resolution;
     }
 
-    /** Whether the conflict check runs: the addresses changed, it is not disabled, the backend is not none. */
-    static boolean checkRuns(NodeSettings settings, AddressResolution resolution) {
-        return resolution.changed() && !settings.disableNodeIpCheck() && settings.configuresNetworking();
+    /**
+     * Whether the conflict check runs: the addresses changed, it is not disabled, and the release configures
+     * addresses with this backend ({@link ReleaseProfile#configuresAddresses}).
+     */
+    static boolean checkRuns(NodeSettings settings, ReleaseProfile profile, AddressResolution resolution) {
+        return resolution.changed() && !settings.disableNodeIpCheck() && profile.configuresAddresses(settings);
     }
 
     /**

@@ -64,13 +64,14 @@ final class V3Planner {
         AddressResolution resolution;
         try {
             own = V3NodeDecision.own(snapshot.ownNode(), name);
-            resolution = V3NodeDecision.resolve(settings, own, context.candidates());
+            resolution = V3NodeDecision.resolve(settings, context.profile(), own, context.candidates());
         } catch (StartupException e) {
             return new V3Plan.Fail(e);
         }
         Optional<ObjectNode> stored = own.stored();
         StoredAddresses before = own.before();
-        boolean checkRuns = V3NodeDecision.checkRuns(settings, resolution);
+        boolean checkRuns = V3NodeDecision.checkRuns(settings, context.profile(), resolution);
+        boolean addresses = context.profile().configuresAddresses(settings);
         Optional<V3Cover.View> view = V3Cover.view(snapshot);
         Map<String, ListedNode> listed = view.map(v -> listed(v.nodes())).orElse(null);
         StoredAddresses after = resolution.addresses();
@@ -97,23 +98,24 @@ final class V3Planner {
         conditions.add(snapshot.ownNode().isPresent()
                 ? Cmp.modRevision(nodeKey, snapshot.ownNode().get().modRevision())
                 : Cmp.version(nodeKey, 0));
-        if (settings.configuresNetworking() && claimsPermitted) {
+        if (addresses && claimsPermitted) {
             Optional<V3Plan> needsList = new V3Claims(name, ourClaim).plan(snapshot, view, listed, before, after,
                     conditions, operations, shared);
             if (needsList.isPresent()) {
                 return needsList.get();
             }
         }
-        OptionalLong asNumber = settings.asNumber();
+        // The AS number only with a networking backend (configureASNumber is skipped for none in every release).
+        OptionalLong asNumber = settings.configuresNetworking() ? settings.asNumber() : OptionalLong.empty();
         if (settings.configuresNetworking()) {
             logAsNumber(stored);
         }
-        ObjectNode node = V3Resources.node(stored, name, settings.configuresNetworking(), after, asNumber,
+        ObjectNode node = V3Resources.node(stored, name, addresses, after, asNumber,
                 settings.k8sNodeRef(), context.clock());
         operations.add(0, Op.put(nodeKey, V3Resources.bytes(node)));
         if (failAfter.isEmpty()) {
             sharedResources(snapshot, operations, shared);
-            if (settings.configuresNetworking() && claimsPermitted && view.isPresent()) {
+            if (addresses && claimsPermitted && view.isPresent()) {
                 V3Cover.plan(snapshot, view.get(), listed, name, config.claimsCover().minNodes(), operations);
             }
         }

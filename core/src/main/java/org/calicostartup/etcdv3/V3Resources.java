@@ -121,7 +121,7 @@ final class V3Resources {
      * The node to write: {@code stored} (a copy) or a new node, with the addresses, AS number and orchestrator ref
      * this startup owns set, and everything else untouched.
      */
-    static ObjectNode node(Optional<ObjectNode> stored, String name, boolean configuresNetworking,
+    static ObjectNode node(Optional<ObjectNode> stored, String name, boolean configuresAddresses,
             StoredAddresses addresses, OptionalLong asNumber, Optional<String> k8sNodeRef, Clock clock) {
         ObjectNode node;
         if (stored.isPresent()) {
@@ -139,7 +139,7 @@ final class V3Resources {
             node = newResource("Node", name, clock);
         }
         ObjectNode spec = node.get("spec") instanceof ObjectNode s ? s : node.putObject("spec");
-        if (configuresNetworking) {
+        if (configuresAddresses) {
             ObjectNode bgp = spec.get("bgp") instanceof ObjectNode b ? b : spec.putObject("bgp");
             asNumber.ifPresent(as -> bgp.put("asNumber", as));
             setOrRemove(bgp, "ipv4Address", addresses.ipv4());

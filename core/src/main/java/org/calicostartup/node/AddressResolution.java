@@ -7,6 +7,7 @@ import org.calicostartup.config.AddressSetting;
 import org.calicostartup.config.NodeSettings;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
+import org.calicostartup.profile.ReleaseProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,14 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
 
     public static AddressResolution resolve(NodeSettings settings, StoredAddresses stored, Candidates candidates,
             Rules rules) {
-        if (!settings.configuresNetworking()) {
+        return resolve(settings, stored, candidates, rules, ReleaseProfile.PolicyOnly.SKIPS_ADDRESSES);
+    }
+
+    /** With {@code policyOnly}: what the release does with the addresses when the backend is {@code none}. */
+    public static AddressResolution resolve(NodeSettings settings, StoredAddresses stored, Candidates candidates,
+            Rules rules, ReleaseProfile.PolicyOnly policyOnly) {
+        boolean policyOnlyBackend = !settings.configuresNetworking();
+        if (policyOnlyBackend && policyOnly == ReleaseProfile.PolicyOnly.SKIPS_ADDRESSES) {
             return new AddressResolution(stored, false, false, Optional.empty());
         }
         StoredAddresses result = stored;
@@ -89,7 +97,11 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
                         String.format(AUTODETECT_FAILED, family) + " (" + cause.getMessage() + ")", cause));
             }
         }
-        if (rules == Rules.CALICO_3 && failure.isEmpty() && result.ipv4().isEmpty() && result.ipv6().isEmpty()) {
+        if (rules == Rules.CALICO_3 && failure.isEmpty() && result.ipv4().isEmpty() && result.ipv6().isEmpty()
+                && policyOnlyBackend && policyOnly == ReleaseProfile.PolicyOnly.CONFIGURES_ADDRESSES_NONE_NEEDED) {
+            LOG.warn("No IPv4 or IPv6 addresses configured or detected. Some features may not work properly.");
+        } else if (rules == Rules.CALICO_3 && failure.isEmpty() && result.ipv4().isEmpty()
+                && result.ipv6().isEmpty()) {
             LOG.warn("No IPv4 or IPv6 addresses configured or detected, required for Calico networking");
             failure = Optional.of(new StartupException(StartupException.Reason.AUTODETECTION,
                     "No IPv4 or IPv6 addresses configured or detected, required for Calico networking"));

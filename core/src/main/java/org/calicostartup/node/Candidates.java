@@ -47,7 +47,7 @@ public record Candidates(Candidate ipv4, Candidate ipv6) {
 
     /** Detects or takes from the environment each family's address, as far as the settings ask for one. */
     public static Candidates find(NodeSettings node, IpAutodetector detector, ReleaseProfile profile) {
-        if (!node.configuresNetworking()) {
+        if (!profile.configuresAddresses(node)) {
             return new Candidates(Candidate.NONE, Candidate.NONE);
         }
         return new Candidates(candidate(node.ipv4(), node.ipv4Method(), IpFamily.V4, detector, profile),

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import org.calicostartup.StartupException;
 import org.calicostartup.config.AddressSetting;
 import org.calicostartup.config.DatastoreType;
+import org.calicostartup.config.NodeSettings;
 import org.calicostartup.config.PoolSettings;
 import org.calicostartup.config.StartupConfig;
 import org.calicostartup.net.CidrAddress;
@@ -208,9 +209,45 @@ public final class ReleaseProfile {
         return list.stream().map(Pattern::compile).toList();
     }
 
-    /** Whether two profiles detect addresses the same way (same exclusions, same bare-address rule). */
+    /** What calico-node does with the node's addresses when {@code CALICO_NETWORKING_BACKEND} is {@code none}. */
+    public enum PolicyOnly {
+        /** Nothing: no detection, no conflict check, no {@code spec.bgp} written. */
+        SKIPS_ADDRESSES,
+        /** Detects, checks and writes them as with networking (only the AS number is skipped). */
+        CONFIGURES_ADDRESSES,
+        /** The same, but a node without any address is a warning, not an error (the node gets no {@code bgp}). */
+        CONFIGURES_ADDRESSES_NONE_NEEDED
+    }
+
+    /**
+     * {@code CALICO_NETWORKING_BACKEND=none} (policy only): addresses skipped in 2.6.x and v3.0–v3.15.1
+     * ({@code if CALICO_NETWORKING_BACKEND != "none"} around {@code configureIPsAndSubnets},
+     * calico_node/startup/startup.go@v2.6.12, pkg/startup/startup.go@v3.14.0 of projectcalico/node); configured with
+     * any backend from v3.15.2 ({@code configureAndCheckIPAddressSubnets} called unconditionally,
+     * pkg/startup/startup.go@v3.15.2), no address a warning with that backend from v3.16.3
+     * ("Some features may not work properly", @v3.16.3, node/pkg/lifecycle/startup/startup.go@v3.22.1); skipped
+     * again from v3.26.2 ({@code configureAndCheckIPAddressSubnets} returns at once, @v3.26.2, @v3.32.1).
+     */
+    public PolicyOnly policyOnly() {
+        if (etcdV2() || !release.atLeast(3, 15, 2) || release.atLeast(3, 26, 2)) {
+            return PolicyOnly.SKIPS_ADDRESSES;
+        }
+        return release.atLeast(3, 16, 3) ? PolicyOnly.CONFIGURES_ADDRESSES_NONE_NEEDED
+                : PolicyOnly.CONFIGURES_ADDRESSES;
+    }
+
+    /** Whether the node's addresses are detected, checked and written: any backend but none, or {@link #policyOnly}. */
+    public boolean configuresAddresses(NodeSettings node) {
+        return node.configuresNetworking() || policyOnly() != PolicyOnly.SKIPS_ADDRESSES;
+    }
+
+    /**
+     * Whether two profiles detect addresses the same way (same exclusions, same bare-address rule, same policy-only
+     * rule).
+     */
     public boolean detectsLike(ReleaseProfile other) {
-        return bareIpv4BorrowsInterfacePrefix() == other.bareIpv4BorrowsInterfacePrefix()
+        return policyOnly() == other.policyOnly()
+                && bareIpv4BorrowsInterfacePrefix() == other.bareIpv4BorrowsInterfacePrefix()
                 && defaultInterfaceExclusions().stream().map(Pattern::pattern).toList().equals(
                         other.defaultInterfaceExclusions().stream().map(Pattern::pattern).toList());
     }

@@ -53,6 +53,85 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
         assertEquals(new TreeMap<>(), etcd.dump());
     }
 
+    /**
+     * {@code CALICO_NETWORKING_BACKEND=none} (policy only): no addresses through v3.15.1 and again from v3.26.2; in
+     * between they are detected, checked and written and only the AS number is skipped
+     * ({@code configureAndCheckIPAddressSubnets}, pkg/startup/startup.go@v3.15.2 of projectcalico/node,
+     * node/pkg/lifecycle/startup/startup.go@v3.22.1; returns at once @v3.26.2).
+     */
+    @ParameterizedTest(name = "{0}: policy only writes the addresses: {1}")
+    @CsvSource({"v3.14.2, false", "v3.15.1, false", "v3.15.2, true", "v3.22.1, true", "v3.26.1, true",
+        "v3.26.2, false", "v3.32.1, false"})
+    void policyOnlyAddresses(String release, boolean written) {
+        StartupReport report = etcd.start(etcd.env("node-a", "CALICO_NETWORKING_BACKEND", "none", "AS", "64512",
+                "CALICO_STARTUP_CALICO_VERSION", release), EtcdV3Fixture.host("10.0.0.11/24"));
+        JsonNode spec = etcd.json(V3Keys.node("node-a")).path("spec");
+        if (written) {
+            assertEquals("{\"ipv4Address\":\"10.0.0.11/24\"}", spec.path("bgp").toString(), "no AS number");
+            assertTrue(report.conflictCheckRan(), report.summary());
+            assertTrue(etcd.get(V3Keys.CLAIMS + "ipv4/10.0.0.11").isPresent());
+        } else {
+            assertFalse(spec.has("bgp"), spec.toString());
+            assertFalse(report.conflictCheckRan(), report.summary());
+            assertTrue(etcd.get(V3Keys.CLAIMS + "ipv4/10.0.0.11").isEmpty());
+        }
+    }
+
+    /**
+     * Policy only, no release configured, the cluster records v3.22.1: the first read (made before the release is
+     * known, as v3.32.1, which skips addresses) finds the recorded release, the addresses are detected and the cluster
+     * read again — the node gets its address in three round trips.
+     */
+    @Test
+    void policyOnlyFollowsTheRecordedRelease() {
+        recordVersion("v3.22.1");
+        StartupReport report = etcd.start(etcd.env("node-a", "CALICO_NETWORKING_BACKEND", "none"),
+                EtcdV3Fixture.host("10.0.0.11/24"));
+        assertEquals("10.0.0.11/24", etcd.json(V3Keys.node("node-a")).path("spec").path("bgp").path("ipv4Address")
+                .asText());
+        assertTrue(report.conflictCheckRan(), report.summary());
+        assertEquals(3, report.io().roundTrips(), report.summary());
+    }
+
+    /** The calico3 reference mode follows the same rule: v3.22.1 writes the policy-only node's address. */
+    @Test
+    void policyOnlyInTheReferenceMode() {
+        etcd.start(etcd.env("node-a", "CALICO_NETWORKING_BACKEND", "none", "CALICO_STARTUP_CALICO_VERSION", "v3.22.1"),
+                EtcdV3Fixture.host("10.0.0.11/24"), org.calicostartup.StartupMode.CALICO_REFERENCE);
+        assertEquals("{\"ipv4Address\":\"10.0.0.11/24\"}", etcd.json(V3Keys.node("node-a")).path("spec").path("bgp")
+                .toString());
+    }
+
+    /** Policy only, addresses configured (v3.22.1): another node's address is a conflict, as with networking. */
+    @Test
+    void policyOnlyChecksConflictsWhereItConfiguresAddresses() {
+        etcd.putCalicoNode("other", "10.0.0.11/24");
+        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-a",
+                "CALICO_NETWORKING_BACKEND", "none", "CALICO_STARTUP_CALICO_VERSION", "v3.22.1"),
+                EtcdV3Fixture.host("10.0.0.11/24")));
+        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason());
+        assertTrue(etcd.get(V3Keys.node("node-a")).isEmpty());
+    }
+
+    /**
+     * Policy only and no address at all (IP=none): an error while the release requires one (v3.15.2–v3.16.2, as with
+     * networking), a warning from v3.16.3 — the node is written without {@code bgp} ("Some features may not work
+     * properly", pkg/startup/startup.go@v3.16.3 of projectcalico/node).
+     */
+    @ParameterizedTest(name = "{0}: policy only without an address registers: {1}")
+    @CsvSource({"v3.16.2, false", "v3.16.3, true", "v3.26.1, true"})
+    void policyOnlyWithoutAnAddress(String release, boolean registers) {
+        var env = etcd.env("node-a", "CALICO_NETWORKING_BACKEND", "none", "IP", "none",
+                "CALICO_STARTUP_CALICO_VERSION", release);
+        if (registers) {
+            etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24"));
+            assertFalse(etcd.json(V3Keys.node("node-a")).path("spec").has("bgp"));
+        } else {
+            assertThrows(StartupException.class, () -> etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24")));
+            assertTrue(etcd.get(V3Keys.node("node-a")).isEmpty());
+        }
+    }
+
     /** A bare IP: /32 before v3.18 (parseIPEnvironment), the interface's prefix from v3.18 (GetLocalCIDR). */
     @ParameterizedTest(name = "{0}: IP=10.0.0.11 is stored as {1}")
     @CsvSource({"v3.0.12, 10.0.0.11/32", "v3.17.6, 10.0.0.11/32", "v3.18.0, 10.0.0.11/24", "v3.32.1, 10.0.0.11/24"})
@@ -68,9 +147,7 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
         "-, v2.6.12, v3.32.1", "-, v9.9.9, v3.32.1"})
     void recordedVersion(String configured, String recordedBefore, String recorded) {
         if (!recordedBefore.equals("-")) {
-            etcd.put(V3Keys.CLUSTER_INFORMATION, "{\"kind\":\"ClusterInformation\",\"apiVersion\":\"projectcalico.org/v3"
-                    + "\",\"metadata\":{\"name\":\"default\"},\"spec\":{\"clusterGUID\":\"0123456789abcdef0123456789abcdef"
-                    + "\",\"calicoVersion\":\"" + recordedBefore + "\",\"datastoreReady\":true}}");
+            recordVersion(recordedBefore);
         }
         Map<String, String> env = configured.equals("-") ? etcd.env("node-a")
                 : etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", configured);
@@ -80,6 +157,14 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
         if (!recordedBefore.equals("-")) {
             assertEquals("0123456789abcdef0123456789abcdef", spec.path("clusterGUID").asText());
         }
+    }
+
+    /** A ClusterInformation recording {@code version}, as calico-node of that release leaves it. */
+    private void recordVersion(String version) {
+        etcd.put(V3Keys.CLUSTER_INFORMATION, "{\"kind\":\"ClusterInformation\",\"apiVersion\":"
+                + "\"projectcalico.org/v3\",\"metadata\":{\"name\":\"default\"},\"spec\":{\"clusterGUID\":"
+                + "\"0123456789abcdef0123456789abcdef\",\"calicoVersion\":\"" + version
+                + "\",\"datastoreReady\":true}}");
     }
 
     /**
