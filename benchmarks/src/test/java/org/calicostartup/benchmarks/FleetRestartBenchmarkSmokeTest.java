@@ -24,15 +24,7 @@ class FleetRestartBenchmarkSmokeTest {
 
     @Test
     void restartsTheFleetAndCountsRequestsBytesAndFailures() throws Exception {
-        Path json = tmp.resolve("fleet.json");
-        new Runner(new OptionsBuilder().include(FleetRestartBenchmark.class.getSimpleName())
-                .param("mode", "fastV3").param("agents", "3").param("clusterSize", "5").param("rttMillis", "0")
-                .param("addresses", "changed").param("cover", "off")
-                .warmupIterations(0).measurementIterations(1).forks(0)
-                .resultFormat(ResultFormatType.JSON).result(json.toString()).build()).run();
-        JsonNode results = new ObjectMapper().readTree(Files.readString(json));
-        assertEquals(1, results.size());
-        JsonNode counters = results.get(0).path("secondaryMetrics");
+        JsonNode counters = fleetRestart("changed");
         assertEquals(0.0, counters.path("failedAgents").path("score").asDouble());
         // Each agent: its first read — five read-only transactions sent together (V3FirstRead.CoverAware: the
         // base reads; with and without a cover for each way its IPv4 claim may differ) — and its write.
@@ -47,14 +39,21 @@ class FleetRestartBenchmarkSmokeTest {
     /** Three agents come back with one address: one registers it, two fail and are counted, not fatal. */
     @Test
     void countsTheAgentsThatFail() throws Exception {
-        Path json = tmp.resolve("clash.json");
-        new Runner(new OptionsBuilder().include(FleetRestartBenchmark.class.getSimpleName())
-                .param("mode", "fastV3").param("agents", "3").param("clusterSize", "5").param("rttMillis", "0")
-                .param("addresses", "clash").param("cover", "off")
-                .warmupIterations(0).measurementIterations(1).forks(0)
-                .resultFormat(ResultFormatType.JSON).result(json.toString()).build()).run();
-        JsonNode counters = new ObjectMapper().readTree(Files.readString(json)).get(0).path("secondaryMetrics");
+        JsonNode counters = fleetRestart("clash");
         assertEquals(2.0, counters.path("failedAgents").path("score").asDouble());
         assertTrue(counters.path("requests").path("score").asDouble() >= 6.0, counters.toString());
+    }
+
+    /** One single-shot fleet restart of three fastV3 agents on five nodes, no cover; its counters. */
+    private JsonNode fleetRestart(String addresses) throws Exception {
+        Path json = tmp.resolve(addresses + ".json");
+        new Runner(new OptionsBuilder().include(FleetRestartBenchmark.class.getSimpleName())
+                .param("mode", "fastV3").param("agents", "3").param("clusterSize", "5").param("rttMillis", "0")
+                .param("addresses", addresses).param("cover", "off")
+                .warmupIterations(0).measurementIterations(1).forks(0)
+                .resultFormat(ResultFormatType.JSON).result(json.toString()).build()).run();
+        JsonNode results = new ObjectMapper().readTree(Files.readString(json));
+        assertEquals(1, results.size());
+        return results.get(0).path("secondaryMetrics");
     }
 }
