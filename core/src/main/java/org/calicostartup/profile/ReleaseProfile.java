@@ -242,11 +242,11 @@ public final class ReleaseProfile {
     }
 
     /**
-     * Whether two profiles detect addresses the same way (same exclusions, same bare-address rule, same policy-only
-     * rule).
+     * Whether two profiles detect {@code node}'s addresses the same way: both or neither configure them, with the
+     * same exclusions and the same bare-address rule.
      */
-    public boolean detectsLike(ReleaseProfile other) {
-        return policyOnly() == other.policyOnly()
+    public boolean detectsLike(ReleaseProfile other, NodeSettings node) {
+        return configuresAddresses(node) == other.configuresAddresses(node)
                 && bareIpv4BorrowsInterfacePrefix() == other.bareIpv4BorrowsInterfacePrefix()
                 && defaultInterfaceExclusions().stream().map(Pattern::pattern).toList().equals(
                         other.defaultInterfaceExclusions().stream().map(Pattern::pattern).toList());

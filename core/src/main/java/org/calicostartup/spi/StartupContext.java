@@ -50,7 +50,7 @@ public record StartupContext(StartupConfig config, StartupMode mode, Candidates 
             return this;
         }
         LOG.info("Reproducing calico-node {} (the version this cluster records)", resolved.release());
-        Candidates found = resolved.detectsLike(profile) ? candidates
+        Candidates found = resolved.detectsLike(profile, config.node()) ? candidates
                 : Candidates.find(config.node(), autodetector, resolved);
         return new StartupContext(config, mode, found, autodetector, ipv6Supported, clock, deadline, stats, timer,
                 resolved, foreignDataCheck);
