@@ -57,7 +57,7 @@ record V3DefaultPools(List<Pool> pools, boolean enableIpip, boolean enableVxlan)
         if (v6.cidrNone()) {
             LOG.info("Skipping IPv6 pool configuration");
         } else if (!present.contains(IpFamily.V6) && ipv6Supported) {
-            PoolSettings settings = profile.hasVxlanPools() ? v6 : withoutVxlan(v6);
+            PoolSettings settings = profile.readsIpv6PoolVxlan() ? v6 : withoutVxlan(v6);
             pools.add(new Pool(V3Resources.DEFAULT_IPV6_POOL, settings,
                     v6.cidr().orElseGet(V3Resources::randomUlaPrefix)));
             vxlan |= profile.enablesVxlanInFelix() && settings.vxlanMode() != EncapsulationMode.NEVER;

@@ -209,6 +209,15 @@ public final class ReleaseProfile {
         return list.stream().map(Pattern::compile).toList();
     }
 
+    /**
+     * Whether {@code CALICO_IPV6POOL_VXLAN} sets the default IPv6 pool's {@code vxlanMode}: v3.23+
+     * ({@code configureIPPools}, node/pkg/lifecycle/startup/startup.go@v3.23.0); before, that pool is created with
+     * {@code VXLANModeNever} whatever the variable says (@v3.22.1).
+     */
+    public boolean readsIpv6PoolVxlan() {
+        return release.atLeast(3, 23);
+    }
+
     /** What calico-node does with the node's addresses when {@code CALICO_NETWORKING_BACKEND} is {@code none}. */
     public enum PolicyOnly {
         /** Nothing: no detection, no conflict check, no {@code spec.bgp} written. */

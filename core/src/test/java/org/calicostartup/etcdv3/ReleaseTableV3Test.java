@@ -204,6 +204,26 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
                 + "\"logSeverityScreen\":\"Info\"}", etcd.json(V3Keys.FELIX_DEFAULT).path("spec").toString());
     }
 
+    /**
+     * CALICO_IPV6POOL_VXLAN sets the default IPv6 pool's vxlanMode from v3.23 (configureIPPools,
+     * node/pkg/lifecycle/startup/startup.go@v3.23.0); v3.22.1 creates it with Never whatever the variable says, and
+     * Felix's vxlanEnabled stays unset (no VXLAN pool was created).
+     */
+    @ParameterizedTest(name = "{0}: CALICO_IPV6POOL_VXLAN=Always gives the IPv6 pool {1}")
+    @CsvSource({"v3.7.0, Never", "v3.22.1, Never", "v3.23.0, Always", "v3.32.1, Always"})
+    void ipv6PoolVxlan(String release, String vxlanMode) {
+        assertTrue(java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/sys/net/ipv6")),
+                "this test needs a kernel with IPv6 (the default IPv6 pool is created only then)");
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release, "FELIX_IPV6SUPPORT", "true",
+                "CALICO_IPV6POOL_VXLAN", "Always", "CALICO_IPV6POOL_CIDR", "fd80:24e2:f998:72d6::/64"),
+                EtcdV3Fixture.host("10.0.0.11/24"));
+        assertEquals(vxlanMode, etcd.json(V3Keys.pool("default-ipv6-ippool")).path("spec").path("vxlanMode")
+                .asText());
+        if (vxlanMode.equals("Never")) {
+            assertFalse(etcd.json(V3Keys.FELIX_DEFAULT).path("spec").has("vxlanEnabled"));
+        }
+    }
+
     /** CALICO_IPV4POOL_CIDR=none skips the pool from v3.29 (node/pkg/lifecycle/startup/startup.go@v3.29.0). */
     @Test
     void poolCidrNoneSkipsThePoolFromV329() {
