@@ -98,8 +98,13 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
             }
         }
         if (rules == Rules.CALICO_3 && failure.isEmpty() && result.ipv4().isEmpty() && result.ipv6().isEmpty()
-                && policyOnlyBackend && policyOnly == ReleaseProfile.PolicyOnly.CONFIGURES_ADDRESSES_NONE_NEEDED) {
-            LOG.warn("No IPv4 or IPv6 addresses configured or detected. Some features may not work properly.");
+                && policyOnlyBackend && policyOnly.noneNeeded()) {
+            String said = "No IPv4 or IPv6 addresses configured or detected. Some features may not work properly.";
+            if (policyOnly == ReleaseProfile.PolicyOnly.CONFIGURES_ADDRESSES_NONE_NEEDED_WARNS) {
+                LOG.warn(said);
+            } else {
+                LOG.info(said);
+            }
         } else if (rules == Rules.CALICO_3 && failure.isEmpty() && result.ipv4().isEmpty()
                 && result.ipv6().isEmpty()) {
             LOG.warn("No IPv4 or IPv6 addresses configured or detected, required for Calico networking");

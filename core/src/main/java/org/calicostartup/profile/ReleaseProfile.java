@@ -224,8 +224,15 @@ public final class ReleaseProfile {
         SKIPS_ADDRESSES,
         /** Detects, checks and writes them as with networking (only the AS number is skipped). */
         CONFIGURES_ADDRESSES,
-        /** The same, but a node without any address is a warning, not an error (the node gets no {@code bgp}). */
-        CONFIGURES_ADDRESSES_NONE_NEEDED
+        /** The same, but a node without any address is said at WARNING level, not an error (no {@code bgp}). */
+        CONFIGURES_ADDRESSES_NONE_NEEDED_WARNS,
+        /** The same, said at INFO level. */
+        CONFIGURES_ADDRESSES_NONE_NEEDED;
+
+        /** Whether a node without any address is registered (without {@code bgp}) instead of failing. */
+        public boolean noneNeeded() {
+            return this == CONFIGURES_ADDRESSES_NONE_NEEDED_WARNS || this == CONFIGURES_ADDRESSES_NONE_NEEDED;
+        }
     }
 
     /**
@@ -234,15 +241,19 @@ public final class ReleaseProfile {
      * calico_node/startup/startup.go@v2.6.12, pkg/startup/startup.go@v3.14.0 of projectcalico/node); configured with
      * any backend from v3.15.2 ({@code configureAndCheckIPAddressSubnets} called unconditionally,
      * pkg/startup/startup.go@v3.15.2), no address a warning with that backend from v3.16.3
-     * ("Some features may not work properly", @v3.16.3, node/pkg/lifecycle/startup/startup.go@v3.22.1); skipped
-     * again from v3.26.2 ({@code configureAndCheckIPAddressSubnets} returns at once, @v3.26.2, @v3.32.1).
+     * ("Some features may not work properly", a warning @v3.16.3, node/pkg/lifecycle/startup/startup.go@v3.22.1,
+     * at info level from v3.24.0); skipped again from v3.26.2 ({@code configureAndCheckIPAddressSubnets} returns at
+     * once, @v3.26.2, @v3.32.1).
      */
     public PolicyOnly policyOnly() {
         if (etcdV2() || !release.atLeast(3, 15, 2) || release.atLeast(3, 26, 2)) {
             return PolicyOnly.SKIPS_ADDRESSES;
         }
-        return release.atLeast(3, 16, 3) ? PolicyOnly.CONFIGURES_ADDRESSES_NONE_NEEDED
-                : PolicyOnly.CONFIGURES_ADDRESSES;
+        if (!release.atLeast(3, 16, 3)) {
+            return PolicyOnly.CONFIGURES_ADDRESSES;
+        }
+        return release.atLeast(3, 24) ? PolicyOnly.CONFIGURES_ADDRESSES_NONE_NEEDED
+                : PolicyOnly.CONFIGURES_ADDRESSES_NONE_NEEDED_WARNS;
     }
 
     /** Whether the node's addresses are detected, checked and written: any backend but none, or {@link #policyOnly}. */

@@ -26,7 +26,8 @@ class ReleaseProfileUnitTest {
     /** CALICO_NETWORKING_BACKEND=none: the release boundaries of ReleaseProfile.policyOnly, each side of each. */
     @ParameterizedTest(name = "{0}: policy only {1}")
     @CsvSource({"v2.6.12, SKIPS_ADDRESSES", "v3.15.1, SKIPS_ADDRESSES", "v3.15.2, CONFIGURES_ADDRESSES",
-        "v3.16.2, CONFIGURES_ADDRESSES", "v3.16.3, CONFIGURES_ADDRESSES_NONE_NEEDED",
+        "v3.16.2, CONFIGURES_ADDRESSES", "v3.16.3, CONFIGURES_ADDRESSES_NONE_NEEDED_WARNS",
+        "v3.23.5, CONFIGURES_ADDRESSES_NONE_NEEDED_WARNS", "v3.24.0, CONFIGURES_ADDRESSES_NONE_NEEDED",
         "v3.26.1, CONFIGURES_ADDRESSES_NONE_NEEDED", "v3.26.2, SKIPS_ADDRESSES", "v3.32.1, SKIPS_ADDRESSES"})
     void policyOnly(String release, ReleaseProfile.PolicyOnly expected) {
         assertEquals(expected, ReleaseProfile.of(CalicoRelease.supported(release).orElseThrow()).policyOnly());
