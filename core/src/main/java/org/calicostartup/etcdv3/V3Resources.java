@@ -183,7 +183,8 @@ final class V3Resources {
 
     /**
      * A default pool as {@code createIPPool} builds it (node/pkg/lifecycle/startup/startup.go@v3.22.1, @v3.24.0):
-     * {@code vxlanMode} only from v3.7, {@code disableBGPExport} (when true) only from v3.24.
+     * {@code vxlanMode} only from v3.7, {@code disableBGPExport} (when true) only from v3.24, {@code blockSize} from
+     * v3.3 and {@code nodeSelector} from v3.5 (the client's defaults until v3.10 reads the variables).
      */
     static ObjectNode pool(String name, PoolSettings settings, CidrAddress cidr, ReleaseProfile profile,
             Clock clock) {
@@ -200,8 +201,14 @@ final class V3Resources {
         if (settings.disableBgpExport() && profile.readsPoolDisableBgpExport()) {
             spec.put("disableBGPExport", true);
         }
-        spec.put("blockSize", settings.blockSize());
-        spec.put("nodeSelector", settings.nodeSelector());
+        boolean fromEnvironment = profile.readsPoolBlockSizeAndNodeSelector();
+        if (profile.poolsHaveBlockSize()) {
+            spec.put("blockSize", fromEnvironment ? settings.blockSize() : settings.family() == IpFamily.V4
+                    ? PoolSettings.DEFAULT_IPV4_BLOCK_SIZE : PoolSettings.DEFAULT_IPV6_BLOCK_SIZE);
+        }
+        if (profile.poolsHaveNodeSelector()) {
+            spec.put("nodeSelector", fromEnvironment ? settings.nodeSelector() : PoolSettings.DEFAULT_NODE_SELECTOR);
+        }
         return pool;
     }
 

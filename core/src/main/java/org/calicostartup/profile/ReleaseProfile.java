@@ -210,6 +210,31 @@ public final class ReleaseProfile {
     }
 
     /**
+     * Whether a stored pool has {@code blockSize}: v3.3+ (IPPoolSpec {@code BlockSize}, defaulted to 26 / 122 by the
+     * client, libcalico-go lib/apis/v3/ippool.go and lib/clientv3/ippool.go@release-v3.3; absent @release-v3.2).
+     */
+    public boolean poolsHaveBlockSize() {
+        return release.atLeast(3, 3);
+    }
+
+    /**
+     * Whether a stored pool has {@code nodeSelector}: v3.5+ (IPPoolSpec {@code NodeSelector}, defaulted to
+     * {@code all()} by the client, libcalico-go lib/clientv3/ippool.go@release-v3.5; absent @release-v3.4).
+     */
+    public boolean poolsHaveNodeSelector() {
+        return release.atLeast(3, 5);
+    }
+
+    /**
+     * Whether {@code CALICO_IPVxPOOL_BLOCK_SIZE} and {@code CALICO_IPVxPOOL_NODE_SELECTOR} set the default pools':
+     * v3.10+ ({@code configureIPPools}, pkg/startup/startup.go@v3.10.0 of projectcalico/node; before, the client's
+     * defaults, whatever the variables say).
+     */
+    public boolean readsPoolBlockSizeAndNodeSelector() {
+        return release.atLeast(3, 10);
+    }
+
+    /**
      * Whether {@code CALICO_IPV6POOL_VXLAN} sets the default IPv6 pool's {@code vxlanMode}: v3.23+
      * ({@code configureIPPools}, node/pkg/lifecycle/startup/startup.go@v3.23.0); before, that pool is created with
      * {@code VXLANModeNever} whatever the variable says (@v3.22.1).

@@ -205,6 +205,23 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
     }
 
     /**
+     * The default pool's blockSize (in the stored pool from v3.3, libcalico-go lib/clientv3/ippool.go@release-v3.3)
+     * and nodeSelector (from v3.5, @release-v3.5), and calico-node reading CALICO_IPV4POOL_BLOCK_SIZE and
+     * CALICO_IPV4POOL_NODE_SELECTOR for them only from v3.10 (pkg/startup/startup.go@v3.10.0 of projectcalico/node;
+     * before, the client's defaults 26 and all()).
+     */
+    @ParameterizedTest(name = "{0}: pool blockSize {1}, nodeSelector {2}")
+    @CsvSource({"v3.0.12, -, -", "v3.3.0, 26, -", "v3.9.0, 26, all()", "v3.10.0, 24, has(x)", "v3.32.1, 24, has(x)"})
+    void poolBlockSizeAndNodeSelector(String release, String blockSize, String nodeSelector) {
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release, "CALICO_IPV4POOL_BLOCK_SIZE", "24",
+                "CALICO_IPV4POOL_NODE_SELECTOR", "has(x)"), EtcdV3Fixture.host("10.0.0.11/24"));
+        JsonNode spec = etcd.json(V3Keys.pool("default-ipv4-ippool")).path("spec");
+        assertEquals(blockSize, spec.has("blockSize") ? spec.path("blockSize").asText() : "-", spec.toString());
+        assertEquals(nodeSelector, spec.has("nodeSelector") ? spec.path("nodeSelector").asText() : "-",
+                spec.toString());
+    }
+
+    /**
      * CALICO_IPV6POOL_VXLAN sets the default IPv6 pool's vxlanMode from v3.23 (configureIPPools,
      * node/pkg/lifecycle/startup/startup.go@v3.23.0); v3.22.1 creates it with Never whatever the variable says, and
      * Felix's vxlanEnabled stays unset (no VXLAN pool was created).
