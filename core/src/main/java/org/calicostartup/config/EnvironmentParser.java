@@ -227,7 +227,7 @@ final class EnvironmentParser {
         int max = family.bits();
         String value = env.get(variable, "");
         if (value.isEmpty()) {
-            return family == IpFamily.V4 ? PoolSettings.DEFAULT_IPV4_BLOCK_SIZE : PoolSettings.DEFAULT_IPV6_BLOCK_SIZE;
+            return PoolSettings.defaultBlockSize(family);
         }
         if (value.matches("[0-9]{1,3}")) {
             int size = Integer.parseInt(value);

@@ -28,6 +28,11 @@ public record PoolSettings(IpFamily family, Optional<CidrAddress> cidr, Encapsul
     public static final int DEFAULT_IPV6_BLOCK_SIZE = 122;
     public static final String DEFAULT_NODE_SELECTOR = "all()";
 
+    /** The block size of a pool of {@code family} when none is configured: 26, 122. */
+    public static int defaultBlockSize(IpFamily family) {
+        return family == IpFamily.V4 ? DEFAULT_IPV4_BLOCK_SIZE : DEFAULT_IPV6_BLOCK_SIZE;
+    }
+
     /** As before Calico v3.24 and v3.29: a pool is created, BGP export on. */
     public PoolSettings(IpFamily family, Optional<CidrAddress> cidr, EncapsulationMode ipipMode,
             EncapsulationMode vxlanMode, boolean natOutgoing, int blockSize, String nodeSelector) {

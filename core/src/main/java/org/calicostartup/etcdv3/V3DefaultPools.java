@@ -48,7 +48,7 @@ record V3DefaultPools(List<Pool> pools, boolean enableIpip, boolean enableVxlan)
             if (v4.cidr().isEmpty()) {
                 LOG.info("Selected default IP pool is '{}'", cidr);
             }
-            PoolSettings settings = profile.hasVxlanPools() ? v4 : withoutVxlan(v4);
+            PoolSettings settings = asRead(v4, profile.hasVxlanPools(), profile);
             pools.add(new Pool(V3Resources.DEFAULT_IPV4_POOL, settings, cidr));
             ipip = profile.enablesIpipInFelix() && settings.ipipMode() != EncapsulationMode.NEVER;
             vxlan = profile.enablesVxlanInFelix() && settings.vxlanMode() != EncapsulationMode.NEVER;
@@ -57,7 +57,7 @@ record V3DefaultPools(List<Pool> pools, boolean enableIpip, boolean enableVxlan)
         if (v6.cidrNone()) {
             LOG.info("Skipping IPv6 pool configuration");
         } else if (!present.contains(IpFamily.V6) && ipv6Supported) {
-            PoolSettings settings = profile.readsIpv6PoolVxlan() ? v6 : withoutVxlan(v6);
+            PoolSettings settings = asRead(v6, profile.readsIpv6PoolVxlan(), profile);
             pools.add(new Pool(V3Resources.DEFAULT_IPV6_POOL, settings,
                     v6.cidr().orElseGet(V3Resources::randomUlaPrefix)));
             vxlan |= profile.enablesVxlanInFelix() && settings.vxlanMode() != EncapsulationMode.NEVER;
@@ -65,9 +65,17 @@ record V3DefaultPools(List<Pool> pools, boolean enableIpip, boolean enableVxlan)
         return new V3DefaultPools(pools, ipip, vxlan);
     }
 
-    private static PoolSettings withoutVxlan(PoolSettings pool) {
-        return new PoolSettings(pool.family(), pool.cidr(), pool.ipipMode(), EncapsulationMode.NEVER,
-                pool.natOutgoing(), pool.blockSize(), pool.nodeSelector(), pool.cidrNone(), pool.disableBgpExport());
+    /**
+     * {@code pool} as the release reads its variables: what it does not read yet ({@code readsVxlan}; block size and
+     * node selector before v3.10; BGP export before v3.24) has the default calico-node would use.
+     */
+    private static PoolSettings asRead(PoolSettings pool, boolean readsVxlan, ReleaseProfile profile) {
+        boolean readsSizeAndSelector = profile.readsPoolBlockSizeAndNodeSelector();
+        return new PoolSettings(pool.family(), pool.cidr(), pool.ipipMode(),
+                readsVxlan ? pool.vxlanMode() : EncapsulationMode.NEVER, pool.natOutgoing(),
+                readsSizeAndSelector ? pool.blockSize() : PoolSettings.defaultBlockSize(pool.family()),
+                readsSizeAndSelector ? pool.nodeSelector() : PoolSettings.DEFAULT_NODE_SELECTOR, pool.cidrNone(),
+                pool.disableBgpExport() && profile.readsPoolDisableBgpExport());
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(V3DefaultPools.class);

@@ -182,9 +182,9 @@ final class V3Resources {
     }
 
     /**
-     * A default pool as {@code createIPPool} builds it (node/pkg/lifecycle/startup/startup.go@v3.22.1, @v3.24.0):
-     * {@code vxlanMode} only from v3.7, {@code disableBGPExport} (when true) only from v3.24, {@code blockSize} from
-     * v3.3 and {@code nodeSelector} from v3.5 (the client's defaults until v3.10 reads the variables).
+     * A default pool as {@code createIPPool} builds it (node/pkg/lifecycle/startup/startup.go@v3.22.1, @v3.24.0), from
+     * {@code settings} as the release reads them ({@code V3DefaultPools}): the fields its IPPoolSpec has —
+     * {@code vxlanMode} from v3.7, {@code blockSize} from v3.3, {@code nodeSelector} from v3.5.
      */
     static ObjectNode pool(String name, PoolSettings settings, CidrAddress cidr, ReleaseProfile profile,
             Clock clock) {
@@ -198,16 +198,14 @@ final class V3Resources {
         if (settings.natOutgoing()) {
             spec.put("natOutgoing", true);
         }
-        if (settings.disableBgpExport() && profile.readsPoolDisableBgpExport()) {
+        if (settings.disableBgpExport()) {
             spec.put("disableBGPExport", true);
         }
-        boolean fromEnvironment = profile.readsPoolBlockSizeAndNodeSelector();
         if (profile.poolsHaveBlockSize()) {
-            spec.put("blockSize", fromEnvironment ? settings.blockSize() : settings.family() == IpFamily.V4
-                    ? PoolSettings.DEFAULT_IPV4_BLOCK_SIZE : PoolSettings.DEFAULT_IPV6_BLOCK_SIZE);
+            spec.put("blockSize", settings.blockSize());
         }
         if (profile.poolsHaveNodeSelector()) {
-            spec.put("nodeSelector", fromEnvironment ? settings.nodeSelector() : PoolSettings.DEFAULT_NODE_SELECTOR);
+            spec.put("nodeSelector", settings.nodeSelector());
         }
         return pool;
     }
