@@ -33,4 +33,12 @@ public record NodeSettings(NodeName name, AddressSetting ipv4, AddressSetting ip
     public boolean configuresNetworking() {
         return !networkingBackend.equals("none");
     }
+
+    /**
+     * The AS number this startup sets on the node: {@code AS}, with a networking backend only ({@code
+     * configureASNumber} is skipped for {@code none} in every release, node/pkg/lifecycle/startup/startup.go@v3.22.1).
+     */
+    public OptionalLong asNumberToSet() {
+        return configuresNetworking() ? asNumber : OptionalLong.empty();
+    }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
 import org.calicostartup.spi.StartupOutcome;
@@ -68,8 +67,7 @@ final class Calico3Startup {
             failAfter = outcome.failAfter();
         }
         ObjectNode node = V3Resources.node(stored, name, context.profile().configuresAddresses(settings), after,
-                settings.configuresNetworking() ? settings.asNumber() : OptionalLong.empty(), settings.k8sNodeRef(),
-                context.clock());
+                settings.asNumberToSet(), settings.k8sNodeRef(), context.clock());
         if (storedNode.isEmpty()) {
             ensureClusterInformation(List.of());
             create(nodeKey, node);

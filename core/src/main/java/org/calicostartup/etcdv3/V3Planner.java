@@ -105,12 +105,10 @@ final class V3Planner {
                 return needsList.get();
             }
         }
-        // The AS number only with a networking backend (configureASNumber is skipped for none in every release).
-        OptionalLong asNumber = settings.configuresNetworking() ? settings.asNumber() : OptionalLong.empty();
         if (settings.configuresNetworking()) {
             logAsNumber(stored);
         }
-        ObjectNode node = V3Resources.node(stored, name, addresses, after, asNumber,
+        ObjectNode node = V3Resources.node(stored, name, addresses, after, settings.asNumberToSet(),
                 settings.k8sNodeRef(), context.clock());
         operations.add(0, Op.put(nodeKey, V3Resources.bytes(node)));
         if (failAfter.isEmpty()) {

@@ -62,8 +62,7 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
     /** With {@code policyOnly}: what the release does with the addresses when the backend is {@code none}. */
     public static AddressResolution resolve(NodeSettings settings, StoredAddresses stored, Candidates candidates,
             Rules rules, ReleaseProfile.PolicyOnly policyOnly) {
-        boolean policyOnlyBackend = !settings.configuresNetworking();
-        if (policyOnlyBackend && policyOnly == ReleaseProfile.PolicyOnly.SKIPS_ADDRESSES) {
+        if (!policyOnly.configuresAddresses(settings)) {
             return new AddressResolution(stored, false, false, Optional.empty());
         }
         StoredAddresses result = stored;
@@ -97,16 +96,16 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
                         String.format(AUTODETECT_FAILED, family) + " (" + cause.getMessage() + ")", cause));
             }
         }
-        if (rules == Rules.CALICO_3 && failure.isEmpty() && result.ipv4().isEmpty() && result.ipv6().isEmpty()
-                && policyOnlyBackend && policyOnly.noneNeeded()) {
+        boolean noAddress = rules == Rules.CALICO_3 && failure.isEmpty() && result.ipv4().isEmpty()
+                && result.ipv6().isEmpty();
+        if (noAddress && !settings.configuresNetworking() && policyOnly.noneNeeded()) {
             String said = "No IPv4 or IPv6 addresses configured or detected. Some features may not work properly.";
             if (policyOnly == ReleaseProfile.PolicyOnly.CONFIGURES_ADDRESSES_NONE_NEEDED_WARNS) {
                 LOG.warn(said);
             } else {
                 LOG.info(said);
             }
-        } else if (rules == Rules.CALICO_3 && failure.isEmpty() && result.ipv4().isEmpty()
-                && result.ipv6().isEmpty()) {
+        } else if (noAddress) {
             LOG.warn("No IPv4 or IPv6 addresses configured or detected, required for Calico networking");
             failure = Optional.of(new StartupException(StartupException.Reason.AUTODETECTION,
                     "No IPv4 or IPv6 addresses configured or detected, required for Calico networking"));

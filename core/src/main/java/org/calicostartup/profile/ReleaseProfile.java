@@ -258,6 +258,11 @@ public final class ReleaseProfile {
         public boolean noneNeeded() {
             return this == CONFIGURES_ADDRESSES_NONE_NEEDED_WARNS || this == CONFIGURES_ADDRESSES_NONE_NEEDED;
         }
+
+        /** Whether {@code node}'s addresses are detected, checked and written: any backend but none, or this rule. */
+        public boolean configuresAddresses(NodeSettings node) {
+            return node.configuresNetworking() || this != SKIPS_ADDRESSES;
+        }
     }
 
     /**
@@ -283,7 +288,7 @@ public final class ReleaseProfile {
 
     /** Whether the node's addresses are detected, checked and written: any backend but none, or {@link #policyOnly}. */
     public boolean configuresAddresses(NodeSettings node) {
-        return node.configuresNetworking() || policyOnly() != PolicyOnly.SKIPS_ADDRESSES;
+        return policyOnly().configuresAddresses(node);
     }
 
     /**
