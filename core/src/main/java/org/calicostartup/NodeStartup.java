@@ -90,17 +90,17 @@ public final class NodeStartup {
         try {
             StartupOutcome registered = startWaitingIfAsked(store, context);
             timer.time("files", () -> {
-                writeFiles(name, registered.calicoRelease());
+                writeFiles(registered.nodeName(), registered.calicoRelease());
                 return null;
             });
             // The report is built once, here, for every datastore: phase times, I/O and elapsed time belong to the
             // whole run (waiting and files included).
-            StartupReport report = new StartupReport(name, config.datastore().type(), mode,
+            StartupReport report = new StartupReport(registered.nodeName(), config.datastore().type(), mode,
                     addresses(registered.before()), addresses(registered.after()), registered.nodeCreated(), registered.created(), registered.updated(),
                     registered.conflictCheckRan(), registered.conflicts(), timer.phases(), stats.snapshot(),
                     registered.retries(), deadline.elapsed(), registered.calicoRelease());
             LOG.info("Startup complete: {}", report.summary());
-            LOG.info("Using node name: {}", name);
+            LOG.info("Using node name: {}", registered.nodeName());
             return report;
         } catch (StartupException e) {
             LOG.warn("Startup of node {} failed after {} ms: {}", name, deadline.elapsed().toMillis(), e.getMessage());
@@ -118,14 +118,14 @@ public final class NodeStartup {
 
     /**
      * The files calico-node's later steps read, written in one place for every datastore, as the reproduced release
-     * does: {@code startup.env} (2.6, v3.0) or the nodename file (v3.1 and later).
+     * does: {@code startup.env} (2.6, v3.0) or the nodename file (v3.1 and later; v3.1–v3.3 always the default one).
      */
     private void writeFiles(String name, String calicoRelease) {
-        CalicoRelease release = CalicoRelease.parse(calicoRelease).orElseThrow();
-        if (ReleaseProfile.of(release).writesStartupEnv()) {
+        ReleaseProfile profile = ReleaseProfile.of(CalicoRelease.parse(calicoRelease).orElseThrow());
+        if (profile.writesStartupEnv()) {
             StartupEnvFile.write(config.startupEnvFile(), name);
         } else {
-            NodenameFile.write(config.nodenameFile(), name);
+            NodenameFile.write(config.naming().nodenameFile(profile.naming()), name);
         }
     }
 

@@ -76,14 +76,19 @@ final class ShowConfigCommand implements Callable<Integer> {
         if (config.noDefaultPools()) {
             row(out, "Default pools", "none (NO_DEFAULT_POOLS)");
         } else {
-            row(out, "Default IPv4 pool", pool(config.ipv4Pool()));
-            row(out, "Default IPv6 pool", config.ipv6Supported() ? pool(config.ipv6Pool())
+            // As the release reads the pool variables (block size and selector from v3.10, VXLAN from v3.7/v3.23).
+            org.calicostartup.profile.ReleaseProfile release = config.profileBeforeReading();
+            row(out, "Default IPv4 pool", pool(release.poolAsRead(config.ipv4Pool())));
+            row(out, "Default IPv6 pool", config.ipv6Supported() ? pool(release.poolAsRead(config.ipv6Pool()))
                     : "none (FELIX_IPV6SUPPORT=false)");
         }
         row(out, "Cluster type", config.clusterType().isEmpty() ? "(unchanged)" : String.join(",",
                 config.clusterType()));
         row(out, "Wait for datastore", Boolean.toString(config.waitForDatastore()));
-        row(out, "Nodename file", config.nodenameFile().toString());
+        org.calicostartup.profile.ReleaseProfile profile = config.profileBeforeReading();
+        row(out, "Nodename file", profile.writesStartupEnv()
+                ? "none (" + profile.release() + " writes " + config.startupEnvFile() + ")"
+                : config.naming().nodenameFile(profile.naming()).toString());
         out.flush();
         return ExitCodes.OK;
     }

@@ -55,6 +55,28 @@ class ShowConfigCommandTest {
         assertTrue(!v2.out().contains("Claims cover"), "etcd v2 keeps no cover: " + v2.out());
     }
 
+    /**
+     * What the configured release does with the variables: the pool block size from v3.10 (pkg/startup/startup.go
+     * @v3.10.0 of projectcalico/node), the nodename file from v3.4 (v3.1–v3.3 the default one, v3.0 startup.env).
+     */
+    @Test
+    void showsWhatTheConfiguredReleaseReads() {
+        Map<String, String> v39 = Map.of("NODENAME", "node-a", "ETCD_ENDPOINTS", "http://127.0.0.1:2379",
+                "IP", "10.0.0.11", "CALICO_NODENAME_FILE", tmp.resolve("nodename").toString(),
+                "CALICO_IPV4POOL_BLOCK_SIZE", "24", "CALICO_STARTUP_CALICO_VERSION", "v3.9.0");
+        String out = run(v39).out();
+        assertTrue(out.contains(", block /26, "), out);
+        assertTrue(out.contains("Nodename file:       " + tmp.resolve("nodename") + "\n"), out);
+        java.util.Map<String, String> env = new java.util.HashMap<>(v39);
+        env.put("CALICO_STARTUP_CALICO_VERSION", "v3.10.0");
+        assertTrue(run(env).out().contains(", block /24, "), run(env).out());
+        env.put("CALICO_STARTUP_CALICO_VERSION", "v3.3.0");
+        assertTrue(run(env).out().contains("Nodename file:       /var/lib/calico/nodename\n"), run(env).out());
+        env.put("CALICO_STARTUP_CALICO_VERSION", "v3.0.12");
+        assertTrue(run(env).out().contains("Nodename file:       none (v3.0.12 writes startup.env)\n"),
+                run(env).out());
+    }
+
     @Test
     void badConfigurationExitsWithTheConfigurationCodeAndNamesTheVariable() {
         CliFixture.Result result = run(Map.of("NODENAME", "node-a", "ETCD_ENDPOINTS", "http://127.0.0.1:2379", "IP",

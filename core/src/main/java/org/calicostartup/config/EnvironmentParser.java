@@ -40,8 +40,8 @@ final class EnvironmentParser {
         Optional<CalicoRelease> calicoVersion = calicoVersion();
         Optional<Variable> typeVar = env.datastore("DATASTORE_TYPE");
         DatastoreConfig datastore = new DatastoreEnvironment(env, this).datastore(typeVar, calicoVersion);
-        Path nodenameFile = env.get("CALICO_NODENAME_FILE").filter(f -> !f.isEmpty())
-                .map(f -> path("CALICO_NODENAME_FILE", f)).orElse(StartupConfig.DEFAULT_NODENAME_FILE);
+        NodeNaming naming = NodeNaming.fromEnvironment(env, env.get("CALICO_NODENAME_FILE").filter(f -> !f.isEmpty())
+                .map(f -> path("CALICO_NODENAME_FILE", f)), nodeNames);
         boolean noDefaultPools = env.get("NO_DEFAULT_POOLS", "").toLowerCase(Locale.ROOT).equals("true");
         if (noDefaultPools && (nonEmpty("CALICO_IPV4POOL_CIDR") || nonEmpty("CALICO_IPV6POOL_CIDR"))) {
             throw configuration("Invalid configuration with NO_DEFAULT_POOLS defined and CALICO_IPV4POOL_CIDR or "
@@ -50,16 +50,16 @@ final class EnvironmentParser {
         boolean v2 = datastore.type() == DatastoreType.ETCDV2;
         PoolSettings ipv4Pool = pool(IpFamily.V4, v2);
         PoolSettings ipv6Pool = pool(IpFamily.V6, v2);
-        NodeSettings node = node(nodenameFile, v2);
+        NodeSettings node = node(naming, ReleaseProfile.beforeReading(calicoVersion, datastore.type()).naming());
         return new StartupConfig(datastore, node, ipv4Pool, ipv6Pool, noDefaultPools,
                 env.notFalse("FELIX_IPV6SUPPORT", true), list(env.get("CLUSTER_TYPE", "")),
-                env.exactlyTrue("WAIT_FOR_DATASTORE"), nodenameFile,
+                env.exactlyTrue("WAIT_FOR_DATASTORE"), naming.configuredFile(),
                 bounded("CALICO_STARTUP_TIMEOUT", StartupConfig.DEFAULT_STARTUP_TIMEOUT,
                         StartupConfig.MIN_STARTUP_TIMEOUT, StartupConfig.MAX_STARTUP_TIMEOUT),
                 logLevel(),
                 env.get("CALICO_STARTUP_ENV_FILE").filter(f -> !f.isEmpty())
                         .map(f -> path("CALICO_STARTUP_ENV_FILE", f)).orElse(StartupConfig.DEFAULT_STARTUP_ENV_FILE),
-                calicoVersion, typeVar.isPresent() || calicoVersion.isPresent(), claimsCover());
+                calicoVersion, typeVar.isPresent() || calicoVersion.isPresent(), claimsCover(), naming);
     }
 
     /** {@code CALICO_STARTUP_CLAIMS_COVER_MIN_NODES} and {@code CALICO_STARTUP_CHANGED_NODES}; unset: the defaults. */
@@ -105,7 +105,7 @@ final class EnvironmentParser {
 
     // --------------------------------------------------------------------------------------------------- node
 
-    private NodeSettings node(Path nodenameFile, boolean v2) {
+    private NodeSettings node(NodeNaming naming, ReleaseProfile.Naming rule) {
         AddressSetting ipv4 = address("IP", IpFamily.V4);
         AddressSetting ipv6 = address("IP6", IpFamily.V6);
         AutodetectionMethod ipv4Method =
@@ -121,7 +121,7 @@ final class EnvironmentParser {
             }
         });
         String backend = backend();
-        NodeName name = v2 ? nodeNames.resolveAsGiven(env) : nodeNames.resolve(env, nodenameFile);
+        NodeName name = naming.resolve(rule);
         return new NodeSettings(name, ipv4, ipv6, ipv4Method, ipv6Method, asNumber, nodeRef,
                 env.exactlyTrue("DISABLE_NODE_IP_CHECK"), backend);
     }

@@ -26,6 +26,12 @@ public record NodeSettings(NodeName name, AddressSetting ipv4, AddressSetting ip
         Objects.requireNonNull(networkingBackend, "networkingBackend");
     }
 
+    /** These settings for a node named {@code other}. */
+    public NodeSettings withName(NodeName other) {
+        return new NodeSettings(other, ipv4, ipv6, ipv4Method, ipv6Method, asNumber, k8sNodeRef, disableNodeIpCheck,
+                networkingBackend);
+    }
+
     /**
      * Whether the backend is not exactly {@code none}: calico-node configures the AS number; whether it configures
      * the addresses also depends on the release ({@code ReleaseProfile.configuresAddresses}).

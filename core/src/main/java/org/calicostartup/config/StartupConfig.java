@@ -28,12 +28,15 @@ import org.calicostartup.profile.ReleaseProfile;
  *                          startup refuses to initialise a cluster whose Calico data lives in the v2 keyspace
  * @param claimsCover       when an etcd v3 startup keeps a claims cover and how it finds the nodes changed since it
  *                          ({@code CALICO_STARTUP_CLAIMS_COVER_MIN_NODES}, {@code CALICO_STARTUP_CHANGED_NODES})
+ * @param naming            where the node's name comes from: {@code node}'s name is the one it gives for
+ *                          {@link #profileBeforeReading()}; a release the cluster records may name the node otherwise
  */
 public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSettings ipv4Pool,
         PoolSettings ipv6Pool, boolean noDefaultPools, boolean ipv6Supported, List<String> clusterType,
         boolean waitForDatastore, Path nodenameFile, Duration startupTimeout, String logLevel,
         Path startupEnvFile,
-        Optional<CalicoRelease> calicoVersion, boolean datastoreTypeGiven, ClaimsCoverSettings claimsCover) {
+        Optional<CalicoRelease> calicoVersion, boolean datastoreTypeGiven, ClaimsCoverSettings claimsCover,
+        NodeNaming naming) {
 
     public static final Path DEFAULT_NODENAME_FILE = Path.of("/var/lib/calico/nodename");
     /** Below the ~60 s a default calico-node liveness probe allows. */
@@ -54,6 +57,7 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
         Objects.requireNonNull(startupEnvFile, "startupEnvFile");
         Objects.requireNonNull(calicoVersion, "calicoVersion");
         Objects.requireNonNull(claimsCover, "claimsCover");
+        Objects.requireNonNull(naming, "naming");
         calicoVersion.ifPresent(v -> {
             if (!v.isSupported()) {
                 throw new IllegalArgumentException("unsupported Calico release " + v);
@@ -88,6 +92,7 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
         b.startupEnvFile = startupEnvFile;
         b.calicoVersion = calicoVersion;
         b.claimsCover = claimsCover;
+        b.naming = naming;
         return b;
     }
 
@@ -111,6 +116,8 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
         private Path startupEnvFile = DEFAULT_STARTUP_ENV_FILE;
         private Optional<CalicoRelease> calicoVersion = Optional.empty();
         private ClaimsCoverSettings claimsCover = ClaimsCoverSettings.DEFAULT;
+        /** Carried over by {@link #toBuilder()}; else (or once the nodename file changes) the node's given name. */
+        private NodeNaming naming;
 
         private Builder(DatastoreConfig datastore, NodeSettings node) {
             this.datastore = Objects.requireNonNull(datastore, "datastore");
@@ -149,6 +156,7 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
 
         public Builder nodenameFile(Path file) {
             this.nodenameFile = file;
+            this.naming = null;
             return this;
         }
 
@@ -189,8 +197,24 @@ public record StartupConfig(DatastoreConfig datastore, NodeSettings node, PoolSe
             }
             return new StartupConfig(datastore, node, ipv4Pool, ipv6Pool, noDefaultPools, ipv6Supported, clusterType,
                     waitForDatastore, nodenameFile, startupTimeout, logLevel, startupEnvFile, calicoVersion, true,
-                    claimsCover);
+                    claimsCover, naming != null ? naming : NodeNaming.given(node.name(), nodenameFile));
         }
+    }
+
+    /**
+     * This configuration with the node named as {@code profile}'s release names it (the same configuration when that
+     * is the name it has).
+     *
+     * @throws org.calicostartup.StartupException with reason CONFIGURATION when that release's name is not valid
+     */
+    public StartupConfig namedFor(ReleaseProfile profile) {
+        NodeName name = naming.resolve(profile.naming());
+        if (name.value().equals(node.name().value())) {
+            return this;
+        }
+        return new StartupConfig(datastore, node.withName(name), ipv4Pool, ipv6Pool, noDefaultPools, ipv6Supported,
+                clusterType, waitForDatastore, nodenameFile, startupTimeout, logLevel, startupEnvFile, calicoVersion,
+                datastoreTypeGiven, claimsCover, naming);
     }
 
     /** The release profile to use before anything is read from the datastore. */

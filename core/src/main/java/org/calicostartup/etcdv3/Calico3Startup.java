@@ -90,7 +90,7 @@ final class Calico3Startup {
             create(V3Keys.felixNode(name), V3ClusterResources.felixNode(name, context.clock()));
         }
         return new StartupOutcome(before, after, storedNode.isEmpty(), created, updated, checkRuns, List.of(), 0,
-                context.profile().recordedVersion());
+                context.profile().recordedVersion(), name);
     }
 
     /**

@@ -35,7 +35,8 @@ final class FastV3Startup {
     private final EtcdV3Connection connection;
     private final EtcdV3Connection.Session session;
     private StartupContext context;
-    private final String name;
+    /** The node's name; the release the cluster records may name it otherwise ({@link #settleProfile}). */
+    private String name;
 
     FastV3Startup(EtcdV3Connection connection, StartupContext context) {
         this.connection = connection;
@@ -113,8 +114,8 @@ final class FastV3Startup {
     }
 
     /**
-     * Settles the release profile from the version the cluster records; when that release detects addresses
-     * differently, the candidates change and the claims read no longer fit them, so the cluster is read again.
+     * Settles the release profile from the version the cluster records; when that release names the node or detects
+     * its addresses differently, the keys read no longer fit them, so the cluster is read again.
      */
     private V3Snapshot settleProfile(V3Snapshot snapshot) {
         StartupContext settled = context.withRecordedVersion(snapshot.clusterInformation()
@@ -122,8 +123,14 @@ final class FastV3Startup {
         if (settled == context) {
             return snapshot;
         }
-        boolean reread = !settled.candidates().sameAddresses(context.candidates());
+        boolean reread = !settled.candidates().sameAddresses(context.candidates())
+                || !settled.nodeName().equals(name);
+        if (!settled.nodeName().equals(name)) {
+            LOG.info("calico-node {} names this node {}, not {}", settled.profile().release(), settled.nodeName(),
+                    name);
+        }
         context = settled;
+        name = context.nodeName();
         return reread ? context.timer().time("read", () -> read(false)) : snapshot;
     }
 
@@ -265,6 +272,6 @@ final class FastV3Startup {
             throw plan.failAfter().get();
         }
         return Optional.of(new StartupOutcome(plan.before(), plan.after(), plan.nodeCreated(), created, updated,
-                plan.conflictCheckRan(), plan.conflicts(), 0, context.profile().recordedVersion()));
+                plan.conflictCheckRan(), plan.conflicts(), 0, context.profile().recordedVersion(), name));
     }
 }

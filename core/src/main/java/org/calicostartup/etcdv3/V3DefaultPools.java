@@ -48,7 +48,7 @@ record V3DefaultPools(List<Pool> pools, boolean enableIpip, boolean enableVxlan)
             if (v4.cidr().isEmpty()) {
                 LOG.info("Selected default IP pool is '{}'", cidr);
             }
-            PoolSettings settings = asRead(v4, profile.hasVxlanPools(), profile);
+            PoolSettings settings = profile.poolAsRead(v4);
             pools.add(new Pool(V3Resources.DEFAULT_IPV4_POOL, settings, cidr));
             ipip = profile.enablesIpipInFelix() && settings.ipipMode() != EncapsulationMode.NEVER;
             vxlan = profile.enablesVxlanInFelix() && settings.vxlanMode() != EncapsulationMode.NEVER;
@@ -57,25 +57,12 @@ record V3DefaultPools(List<Pool> pools, boolean enableIpip, boolean enableVxlan)
         if (v6.cidrNone()) {
             LOG.info("Skipping IPv6 pool configuration");
         } else if (!present.contains(IpFamily.V6) && ipv6Supported) {
-            PoolSettings settings = asRead(v6, profile.readsIpv6PoolVxlan(), profile);
+            PoolSettings settings = profile.poolAsRead(v6);
             pools.add(new Pool(V3Resources.DEFAULT_IPV6_POOL, settings,
                     v6.cidr().orElseGet(V3Resources::randomUlaPrefix)));
             vxlan |= profile.enablesVxlanInFelix() && settings.vxlanMode() != EncapsulationMode.NEVER;
         }
         return new V3DefaultPools(pools, ipip, vxlan);
-    }
-
-    /**
-     * {@code pool} as the release reads its variables: what it does not read yet ({@code readsVxlan}; block size and
-     * node selector before v3.10; BGP export before v3.24) has the default calico-node would use.
-     */
-    private static PoolSettings asRead(PoolSettings pool, boolean readsVxlan, ReleaseProfile profile) {
-        boolean readsSizeAndSelector = profile.readsPoolBlockSizeAndNodeSelector();
-        return new PoolSettings(pool.family(), pool.cidr(), pool.ipipMode(),
-                readsVxlan ? pool.vxlanMode() : EncapsulationMode.NEVER, pool.natOutgoing(),
-                readsSizeAndSelector ? pool.blockSize() : PoolSettings.defaultBlockSize(pool.family()),
-                readsSizeAndSelector ? pool.nodeSelector() : PoolSettings.DEFAULT_NODE_SELECTOR, pool.cidrNone(),
-                pool.disableBgpExport() && profile.readsPoolDisableBgpExport());
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(V3DefaultPools.class);

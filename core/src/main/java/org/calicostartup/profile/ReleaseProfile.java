@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import org.calicostartup.StartupException;
 import org.calicostartup.config.AddressSetting;
 import org.calicostartup.config.DatastoreType;
+import org.calicostartup.config.EncapsulationMode;
 import org.calicostartup.config.NodeSettings;
 import org.calicostartup.config.PoolSettings;
 import org.calicostartup.config.StartupConfig;
@@ -87,6 +88,40 @@ public final class ReleaseProfile {
      */
     public boolean writesStartupEnv() {
         return !release.atLeast(3, 1);
+    }
+
+    /** How a release determines the node's name ({@code determineNodeName}). */
+    public enum Naming {
+        /**
+         * 2.6.x: {@code NODENAME}, else {@code HOSTNAME}, else the OS host name, exactly as given, Calico 2.6's name
+         * rule; no nodename file (calico_node/startup/startup.go@v2.6.12).
+         */
+        CALICO_2_6,
+        /**
+         * v3.0.x: {@code NODENAME}, else {@code HOSTNAME}, as given (neither trimmed nor lower-cased), else the OS
+         * host name lower-cased; no nodename file is read (calico_node/startup/startup.go@v3.0.1).
+         */
+        AS_GIVEN,
+        /**
+         * v3.1–v3.3: {@code NODENAME} trimmed, else {@code /var/lib/calico/nodename} whatever
+         * {@code CALICO_NODENAME_FILE} says, else {@code HOSTNAME} trimmed and lower-cased, else the OS host name
+         * (calico_node/startup/startup.go@v3.1.0, pkg/startup/startup.go@v3.3.0 of projectcalico/node); the name is
+         * written to that same file.
+         */
+        DEFAULT_FILE,
+        /** v3.4 and later: as {@link #DEFAULT_FILE}, with the file {@code CALICO_NODENAME_FILE} names (@v3.4.0). */
+        FILE_VARIABLE
+    }
+
+    /** How this release names the node; see {@link Naming}. */
+    public Naming naming() {
+        if (etcdV2()) {
+            return Naming.CALICO_2_6;
+        }
+        if (!release.atLeast(3, 1)) {
+            return Naming.AS_GIVEN;
+        }
+        return release.atLeast(3, 4) ? Naming.FILE_VARIABLE : Naming.DEFAULT_FILE;
     }
 
     /** {@code IP=none}/{@code IP6=none} exist from v3.2 (2.6 refuses the value). */
@@ -241,6 +276,21 @@ public final class ReleaseProfile {
      */
     public boolean readsIpv6PoolVxlan() {
         return release.atLeast(3, 23);
+    }
+
+    /**
+     * A default pool's settings as this release reads their variables: what it does not read yet (the IPv4 pool's
+     * VXLAN mode before v3.7, the IPv6 pool's before v3.23; block size and node selector before v3.10; BGP export
+     * before v3.24) has the default calico-node would use.
+     */
+    public PoolSettings poolAsRead(PoolSettings pool) {
+        boolean readsVxlan = pool.family() == IpFamily.V4 ? hasVxlanPools() : readsIpv6PoolVxlan();
+        boolean readsSizeAndSelector = readsPoolBlockSizeAndNodeSelector();
+        return new PoolSettings(pool.family(), pool.cidr(), pool.ipipMode(),
+                readsVxlan ? pool.vxlanMode() : EncapsulationMode.NEVER, pool.natOutgoing(),
+                readsSizeAndSelector ? pool.blockSize() : PoolSettings.defaultBlockSize(pool.family()),
+                readsSizeAndSelector ? pool.nodeSelector() : PoolSettings.DEFAULT_NODE_SELECTOR, pool.cidrNone(),
+                pool.disableBgpExport() && readsPoolDisableBgpExport());
     }
 
     /** What calico-node does with the node's addresses when {@code CALICO_NETWORKING_BACKEND} is {@code none}. */

@@ -41,8 +41,11 @@ public record StartupContext(StartupConfig config, StartupMode mode, Candidates 
 
     /**
      * The context for the release the cluster records ({@code recorded}, if any): the profile resolved as
-     * {@link ReleaseProfile#resolve} says, and the candidates found again when that release detects addresses
-     * differently. The same context when nothing changes.
+     * {@link ReleaseProfile#resolve} says, the node named as that release names it, and the candidates found again
+     * when that release detects addresses differently. The same context when nothing changes.
+     *
+     * @throws org.calicostartup.StartupException with reason CONFIGURATION when that release's name for this node is
+     *                                            not valid (nothing has been written)
      */
     public StartupContext withRecordedVersion(Optional<String> recorded) {
         ReleaseProfile resolved = ReleaseProfile.resolve(config.calicoVersion(), recorded, config.datastore().type());
@@ -50,9 +53,10 @@ public record StartupContext(StartupConfig config, StartupMode mode, Candidates 
             return this;
         }
         LOG.info("Reproducing calico-node {} (the version this cluster records)", resolved.release());
+        StartupConfig named = resolved.naming() == profile.naming() ? config : config.namedFor(resolved);
         Candidates found = resolved.detectsLike(profile, config.node()) ? candidates
                 : Candidates.find(config.node(), autodetector, resolved);
-        return new StartupContext(config, mode, found, autodetector, ipv6Supported, clock, deadline, stats, timer,
+        return new StartupContext(named, mode, found, autodetector, ipv6Supported, clock, deadline, stats, timer,
                 resolved, foreignDataCheck);
     }
 

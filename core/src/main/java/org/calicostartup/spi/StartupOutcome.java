@@ -16,15 +16,17 @@ import org.calicostartup.node.StoredAddresses;
  * @param retries          how often the conditional write lost a race and was redone from a fresh read
  * @param calicoRelease    the calico-node release whose behaviour was reproduced (the profile may have been settled
  *                         from what the datastore records, so the datastore says which)
+ * @param nodeName         the name the node was registered under (that release's, see {@link StartupContext})
  */
 public record StartupOutcome(StoredAddresses before, StoredAddresses after, boolean nodeCreated,
         List<String> created, List<String> updated, boolean conflictCheckRan, List<String> conflicts, int retries,
-        String calicoRelease) {
+        String calicoRelease, String nodeName) {
 
     public StartupOutcome {
         Objects.requireNonNull(before, "before");
         Objects.requireNonNull(after, "after");
         Objects.requireNonNull(calicoRelease, "calicoRelease");
+        Objects.requireNonNull(nodeName, "nodeName");
         created = List.copyOf(created);
         updated = List.copyOf(updated);
         conflicts = List.copyOf(conflicts);
@@ -33,6 +35,6 @@ public record StartupOutcome(StoredAddresses before, StoredAddresses after, bool
     /** This outcome after {@code count} lost races. */
     public StartupOutcome withRetries(int count) {
         return new StartupOutcome(before, after, nodeCreated, created, updated, conflictCheckRan, conflicts, count,
-                calicoRelease);
+                calicoRelease, nodeName);
     }
 }

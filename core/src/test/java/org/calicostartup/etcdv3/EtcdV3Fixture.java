@@ -100,7 +100,12 @@ final class EtcdV3Fixture implements AutoCloseable {
     }
 
     StartupReport start(Map<String, String> env, InterfaceSource host, StartupMode mode) {
-        StartupConfig config = StartupConfig.fromEnvironment(env, new NodeNameResolver(() -> "unused"));
+        return start(env, host, mode, new NodeNameResolver(() -> "unused"));
+    }
+
+    /** With the node name resolved by {@code names} (an OS host name, a default nodename file of the test's). */
+    StartupReport start(Map<String, String> env, InterfaceSource host, StartupMode mode, NodeNameResolver names) {
+        StartupConfig config = StartupConfig.fromEnvironment(env, names);
         return NodeStartup.builder(config).interfaces(host).reachProbe(d -> {
             throw new java.io.IOException("no routes in tests");
         }).mode(mode).build().run();

@@ -346,6 +346,75 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
         assertEquals(2, report.io().roundTrips(), report.summary());
     }
 
+    // ---------------------------------------------------------------------------------------------- node name
+
+    /**
+     * v3.0 names the node from HOSTNAME as it is ({@code determineNodeName}, calico_node/startup/startup.go@v3.0.1),
+     * so the upper-case names of the seed's operator fail its validation (nothing written); from v3.1 HOSTNAME is
+     * lower-cased (@v3.1.0) and the node registers.
+     */
+    @ParameterizedTest(name = "{0}: HOSTNAME in upper case registers {1}")
+    @CsvSource({"v3.0.12, -", "v3.1.0, amz-iad12-opsrespool-13-33", "v3.32.1, amz-iad12-opsrespool-13-33"})
+    void anUpperCaseHostnameFollowsTheRelease(String release, String registered) {
+        Map<String, String> env = etcd.env("unused", "CALICO_STARTUP_CALICO_VERSION", release,
+                "HOSTNAME", "AMZ-IAD12-OpsResPool-13-33");
+        env.remove("NODENAME");
+        if (registered.equals("-")) {
+            StartupException e = assertThrows(StartupException.class,
+                    () -> etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24")));
+            assertEquals(StartupException.Reason.CONFIGURATION, e.reason());
+            assertTrue(e.getMessage().startsWith("Invalid node name \"AMZ-IAD12-OpsResPool-13-33\" from HOSTNAME, "
+                    + "which calico-node v3.0 uses as it is"), e.getMessage());
+            assertEquals(new TreeMap<>(), etcd.dump());
+        } else {
+            assertEquals(registered, etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24")).nodeName());
+            assertTrue(etcd.dump().containsKey(V3Keys.node(registered)));
+        }
+    }
+
+    /**
+     * A cluster recording v3.0 with no release configured: the name is v3.0's (no nodename file read), found after
+     * the first read, so the cluster is read again for that name (3 round trips) and only that node is written.
+     */
+    @Test
+    void theRecordedReleasesNameIsUsed() throws Exception {
+        etcd.put(V3Keys.CLUSTER_INFORMATION, "{\"kind\":\"ClusterInformation\",\"apiVersion\":\"projectcalico.org/v3\","
+                + "\"metadata\":{\"name\":\"default\"},\"spec\":{\"clusterGUID\":\"0123456789abcdef0123456789abcdef\","
+                + "\"calicoVersion\":\"v3.0.12\",\"datastoreReady\":true}}");
+        Map<String, String> env = etcd.env("unused", "HOSTNAME", "host-h");
+        env.remove("NODENAME");
+        java.nio.file.Path file = java.nio.file.Path.of(env.get("CALICO_NODENAME_FILE"));
+        java.nio.file.Files.writeString(file, "node-from-file");
+        StartupReport report = etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24"));
+        assertEquals("host-h", report.nodeName());
+        assertEquals("v3.0.12", report.calicoRelease());
+        assertEquals(3, report.io().roundTrips(), report.summary());
+        assertTrue(etcd.dump().containsKey(V3Keys.node("host-h")));
+        assertFalse(etcd.dump().containsKey(V3Keys.node("node-from-file")));
+        assertEquals("export NODENAME=host-h\n", java.nio.file.Files.readString(
+                java.nio.file.Path.of(env.get("CALICO_STARTUP_ENV_FILE"))), "v3.0 writes startup.env");
+        assertEquals("node-from-file", java.nio.file.Files.readString(file), "v3.0 neither reads nor writes it");
+    }
+
+    /**
+     * v3.1–v3.3 read and write /var/lib/calico/nodename whatever CALICO_NODENAME_FILE says (pkg/startup/startup.go
+     * @v3.3.0 of projectcalico/node; the variable from @v3.4.0). Here the host's default file is the test's.
+     */
+    @ParameterizedTest(name = "{0}: the name from {1}")
+    @CsvSource({"v3.3.0, default", "v3.4.0, variable"})
+    void theNodenameFileFollowsTheRelease(String release, String from) throws Exception {
+        Map<String, String> env = etcd.env("unused", "CALICO_STARTUP_CALICO_VERSION", release, "HOSTNAME", "h");
+        env.remove("NODENAME");
+        java.nio.file.Path variable = java.nio.file.Path.of(env.get("CALICO_NODENAME_FILE"));
+        java.nio.file.Path fallback = variable.resolveSibling("default-" + release + ".nodename");
+        java.nio.file.Files.writeString(variable, "from-variable");
+        java.nio.file.Files.writeString(fallback, "from-default");
+        StartupReport report = etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24"), org.calicostartup.StartupMode.FAST,
+                new org.calicostartup.config.NodeNameResolver(() -> "unused", fallback));
+        assertEquals("from-" + from, report.nodeName());
+        assertTrue(etcd.dump().containsKey(V3Keys.node("from-" + from)));
+    }
+
     /**
      * The release's own default interface exclusions (autodetection_linux.go@v3.22.1/@v3.23.4/@v3.24.2/@v3.24.3): the
      * unanchored "lo" also excludes wlo1 until the list is anchored in v3.23.4, v3.24.3 and v3.25.

@@ -76,7 +76,7 @@ final class Calico26Startup {
         ensureDefaultConfig();
         return new StartupOutcome(decision.before(), decision.after(), stored.isEmpty(), created,
                 List.of(V2Layout.host(name), V2Layout.bgpHost(name)), decision.checkRuns(), List.of(), 0,
-                context.profile().recordedVersion());
+                context.profile().recordedVersion(), name);
     }
 
     /** {@code Nodes().Get}: metadata, else the host directory; then the five BGP keys and orchestrator refs. */

@@ -146,7 +146,7 @@ final class FastV2Startup {
                 (System.nanoTime() - writeStart) / 1_000_000);
         return Optional.of(new StartupOutcome(decision.before(), decision.after(), !exists, created,
                 List.of(V2Layout.host(name), V2Layout.bgpHost(name)), decision.checkRuns(), List.of(), 0,
-                context.profile().recordedVersion()));
+                context.profile().recordedVersion(), name));
     }
 
     /**
