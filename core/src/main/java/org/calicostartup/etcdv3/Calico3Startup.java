@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
 import org.calicostartup.spi.StartupOutcome;
@@ -15,7 +16,6 @@ import org.calicostartup.etcdv3.V3Resources.MalformedException;
 import org.calicostartup.etcdv3.V3Snapshot.Stored;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
-import org.calicostartup.node.AddressResolution;
 import org.calicostartup.node.StoredAddresses;
 import org.calicostartup.profile.ReleaseProfile;
 import org.calicostartup.spi.StartupContext;
@@ -56,18 +56,21 @@ final class Calico3Startup {
         V3NodeDecision.Own own = V3NodeDecision.own(storedNode, name);
         Optional<ObjectNode> stored = own.stored();
         StoredAddresses before = own.before();
-        AddressResolution resolution = V3NodeDecision.resolve(settings, context.profile(), own, context.candidates());
-        StoredAddresses after = resolution.addresses();
-        boolean checkRuns = V3NodeDecision.checkRuns(settings, context.profile(), resolution);
-        Optional<StartupException> failAfter = Optional.empty();
+        V3NodeDecision.Resolved resolved = V3NodeDecision.resolve(settings, context.profile(), own,
+                context.candidates());
+        StoredAddresses after = resolved.addresses();
+        boolean checkRuns = resolved.checkRuns();
+        Optional<StartupException> failAfter = resolved.failAfter();
         if (checkRuns) {
-            V3NodeDecision.Outcome outcome = V3NodeDecision.conflicts(settings, name, own, after,
+            V3NodeDecision.Outcome outcome = V3NodeDecision.conflicts(settings, context.profile(), name, own, after,
                     V3Planner.listed(list(V3Keys.NODES)).values());
             after = outcome.after();
             failAfter = outcome.failAfter();
         }
+        // After a failure calico-node writes the node as clearNodeIPs left it: no AS number or orchestrator ref yet.
         ObjectNode node = V3Resources.node(stored, name, context.profile().configuresAddresses(settings), after,
-                settings.asNumberToSet(), settings.k8sNodeRef(), context.clock());
+                resolved.interfaces(), failAfter.isPresent() ? OptionalLong.empty() : settings.asNumberToSet(),
+                failAfter.isPresent() ? Optional.empty() : settings.k8sNodeRef(), context.clock());
         if (storedNode.isEmpty()) {
             ensureClusterInformation(List.of());
             create(nodeKey, node);

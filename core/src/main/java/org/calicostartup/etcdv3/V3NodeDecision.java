@@ -6,14 +6,17 @@ import java.util.List;
 import java.util.Optional;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
+import org.calicostartup.config.AddressSetting;
 import org.calicostartup.config.NodeSettings;
 import org.calicostartup.etcdv3.V3Resources.MalformedException;
 import org.calicostartup.etcdv3.V3Snapshot.Stored;
+import org.calicostartup.net.IpFamily;
 import org.calicostartup.node.AddressResolution;
 import org.calicostartup.node.Candidates;
 import org.calicostartup.node.ConflictCheck;
 import org.calicostartup.node.ConflictCheck.Conflict;
 import org.calicostartup.node.ConflictCheck.ListedNode;
+import org.calicostartup.node.NodeInterfaces;
 import org.calicostartup.node.StoredAddresses;
 import org.calicostartup.profile.ReleaseProfile;
 import org.slf4j.Logger;
@@ -55,35 +58,87 @@ final class V3NodeDecision {
         }
     }
 
-    /** The addresses calico-node v3 would give the node; a failure (nothing is written) is thrown. */
-    static AddressResolution resolve(NodeSettings settings, ReleaseProfile profile, Own own, Candidates candidates) {
-        AddressResolution resolution = AddressResolution.resolve(settings, own.before(), candidates,
-                AddressResolution.Rules.CALICO_3, profile.policyOnly());
-        if (resolution.failure().isPresent()) {
-            throw resolution.failure().get();
-        }
-        return resolution;
+    /**
+     * The node's addresses as calico-node v3 resolves them, the interfaces it records (v3.31+), and whether the
+     * conflict check runs.
+     *
+     * @param addresses         the addresses to write
+     * @param interfaces        the interfaces to write ({@link NodeInterfaces#NOT_RECORDED}: the stored ones kept)
+     * @param checkRuns         whether the other nodes are checked for these addresses
+     * @param failAfter         when present, the node (with {@code addresses}: calico-node's {@code clearNodeIPs})
+     *                          is written and then startup fails with this
+     */
+    record Resolved(StoredAddresses addresses, NodeInterfaces interfaces, boolean checkRuns,
+            Optional<StartupException> failAfter) {
     }
 
     /**
-     * Whether the conflict check runs: the addresses changed, it is not disabled, and the release configures
-     * addresses with this backend ({@link ReleaseProfile#configuresAddresses}).
+     * Resolves the addresses; a failure where nothing is written is thrown. When configuring them fails on an
+     * existing node and the release clears autodetected addresses then (v3.1+), the families set to
+     * {@code autodetect} are cleared, and that is written before the failure is reported ({@code clearNodeIPs}).
      */
-    static boolean checkRuns(NodeSettings settings, ReleaseProfile profile, AddressResolution resolution) {
-        return resolution.changed() && !settings.disableNodeIpCheck() && profile.configuresAddresses(settings);
+    static Resolved resolve(NodeSettings settings, ReleaseProfile profile, Own own, Candidates candidates) {
+        AddressResolution resolution = AddressResolution.resolve(settings, own.before(), candidates,
+                AddressResolution.Rules.CALICO_3, profile.policyOnly());
+        NodeInterfaces interfaces = candidates.interfaces();
+        Optional<StartupException> failure = resolution.failure()
+                .or(() -> interfaces.failure().map(e -> new StartupException(Reason.AUTODETECTION,
+                        "failed to configure IP addresses and subnets: " + e.getMessage(), e)));
+        if (failure.isPresent()) {
+            boolean configuring = resolution.failedFamily().isPresent() || resolution.failure().isEmpty();
+            if (!configuring || own.stored().isEmpty() || !profile.clearsAutodetectedAddressesOnFailure()
+                    || !autodetects(settings)) {
+                throw failure.get();
+            }
+            StoredAddresses atFailure = resolution.failedFamily().isPresent()
+                    ? resolution.whenFailed(own.before()) : resolution.addresses();
+            return new Resolved(clearAutodetected(settings, atFailure), NodeInterfaces.NOT_RECORDED, false, failure);
+        }
+        boolean interfacesChanged = interfaces.changes(own.stored().map(V3Resources::interfaces)
+                .orElse(Optional.of(List.of())).orElse(null));
+        if (interfacesChanged && !resolution.changed()) {
+            LOG.info("Node interfaces changed");
+        }
+        boolean checkRuns = (resolution.changed() || interfacesChanged) && !settings.disableNodeIpCheck()
+                && profile.configuresAddresses(settings);
+        return new Resolved(resolution.addresses(), interfaces, checkRuns, Optional.empty());
+    }
+
+    /** Whether {@code IP} or {@code IP6} is {@code autodetect}: what {@code clearNodeIPs} may clear. */
+    private static boolean autodetects(NodeSettings settings) {
+        return settings.ipv4().mode() == AddressSetting.Mode.AUTODETECT
+                || settings.ipv6().mode() == AddressSetting.Mode.AUTODETECT;
+    }
+
+    /** {@code clearNodeIPs}: the addresses of the families set to {@code autodetect} removed. */
+    private static StoredAddresses clearAutodetected(NodeSettings settings, StoredAddresses addresses) {
+        StoredAddresses result = addresses;
+        for (IpFamily family : IpFamily.values()) {
+            AddressSetting setting = family == IpFamily.V4 ? settings.ipv4() : settings.ipv6();
+            if (setting.mode() == AddressSetting.Mode.AUTODETECT) {
+                LOG.info("Clearing out-of-date {} address from this node: {}", family,
+                        result.of(family).map(Object::toString).orElse(""));
+                result = result.with(family, Optional.empty());
+            }
+        }
+        return result;
     }
 
     /**
      * The conflicts with {@code listed} and what they do: none, the resolved addresses; with one, calico-node fails
-     * (thrown) — unless an existing node with IP=autodetect gets the address cleared first, then fails after writing.
+     * (thrown) — unless, from v3.1, an existing node with IP=autodetect gets the address cleared first, then fails
+     * after writing.
      */
-    static Outcome conflicts(NodeSettings settings, String name, Own own, StoredAddresses after,
-            Collection<ListedNode> listed) {
+    static Outcome conflicts(NodeSettings settings, ReleaseProfile profile, String name, Own own,
+            StoredAddresses after, Collection<ListedNode> listed) {
         List<Conflict> conflicts = ConflictCheck.find(name, after, listed);
         if (conflicts.isEmpty()) {
             return new Outcome(after, conflicts, Optional.empty());
         }
         StartupException conflict = V3Planner.conflictFailure(conflicts);
+        if (!profile.clearsAutodetectedAddressesOnFailure()) {
+            throw conflict;
+        }
         StoredAddresses cleared = ConflictCheck.clearConflicting(settings, own.stored().isPresent(), after, conflicts);
         if (cleared.equals(after)) {
             throw conflict;

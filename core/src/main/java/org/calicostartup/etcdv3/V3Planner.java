@@ -17,7 +17,6 @@ import org.calicostartup.etcdv3.V3Resources.MalformedException;
 import org.calicostartup.etcdv3.V3Snapshot.Stored;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
-import org.calicostartup.node.AddressResolution;
 import org.calicostartup.node.ConflictCheck.Conflict;
 import org.calicostartup.node.ConflictCheck.ListedNode;
 import org.calicostartup.node.StoredAddresses;
@@ -61,29 +60,29 @@ final class V3Planner {
         context.profile().refuseUnsupported(config);
         String nodeKey = V3Keys.node(name);
         V3NodeDecision.Own own;
-        AddressResolution resolution;
+        V3NodeDecision.Resolved resolved;
         try {
             own = V3NodeDecision.own(snapshot.ownNode(), name);
-            resolution = V3NodeDecision.resolve(settings, context.profile(), own, context.candidates());
+            resolved = V3NodeDecision.resolve(settings, context.profile(), own, context.candidates());
         } catch (StartupException e) {
             return new V3Plan.Fail(e);
         }
         Optional<ObjectNode> stored = own.stored();
         StoredAddresses before = own.before();
-        boolean checkRuns = V3NodeDecision.checkRuns(settings, context.profile(), resolution);
+        boolean checkRuns = resolved.checkRuns();
         boolean addresses = context.profile().configuresAddresses(settings);
         Optional<V3Cover.View> view = V3Cover.view(snapshot);
         Map<String, ListedNode> listed = view.map(v -> listed(v.nodes())).orElse(null);
-        StoredAddresses after = resolution.addresses();
+        StoredAddresses after = resolved.addresses();
         List<Conflict> conflicts = List.of();
-        Optional<StartupException> failAfter = Optional.empty();
+        Optional<StartupException> failAfter = resolved.failAfter();
         if (checkRuns) {
             if (listed == null) {
-                return new V3Plan.NeedNodeList("the node's addresses changed");
+                return new V3Plan.NeedNodeList("the node's addresses or interfaces changed");
             }
             V3NodeDecision.Outcome outcome;
             try {
-                outcome = V3NodeDecision.conflicts(settings, name, own, after, listed.values());
+                outcome = V3NodeDecision.conflicts(settings, context.profile(), name, own, after, listed.values());
             } catch (StartupException conflict) {
                 return new V3Plan.Fail(conflict);
             }
@@ -105,11 +104,19 @@ final class V3Planner {
                 return needsList.get();
             }
         }
-        if (settings.configuresNetworking()) {
-            logAsNumber(stored);
+        ObjectNode node;
+        if (failAfter.isPresent()) {
+            // calico-node's clearNodeIPs: written as configureIPsAndSubnets left it, before the AS number and the
+            // orchestrator ref are set (and, after a failure there, before the interfaces).
+            node = V3Resources.node(stored, name, addresses, after, resolved.interfaces(), OptionalLong.empty(),
+                    Optional.empty(), context.clock());
+        } else {
+            if (settings.configuresNetworking()) {
+                logAsNumber(stored);
+            }
+            node = V3Resources.node(stored, name, addresses, after, resolved.interfaces(), settings.asNumberToSet(),
+                    settings.k8sNodeRef(), context.clock());
         }
-        ObjectNode node = V3Resources.node(stored, name, addresses, after, settings.asNumberToSet(),
-                settings.k8sNodeRef(), context.clock());
         operations.add(0, Op.put(nodeKey, V3Resources.bytes(node)));
         if (failAfter.isEmpty()) {
             sharedResources(snapshot, operations, shared);

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -18,6 +19,7 @@ import org.calicostartup.config.PoolSettings;
 import org.calicostartup.internal.JsonTrees;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
+import org.calicostartup.node.NodeInterfaces;
 import org.calicostartup.node.StoredAddresses;
 import org.calicostartup.profile.ReleaseProfile;
 
@@ -118,11 +120,12 @@ final class V3Resources {
     }
 
     /**
-     * The node to write: {@code stored} (a copy) or a new node, with the addresses, AS number and orchestrator ref
-     * this startup owns set, and everything else untouched.
+     * The node to write: {@code stored} (a copy) or a new node, with the addresses, AS number, orchestrator ref and
+     * (when the release records them, v3.31+) interfaces this startup owns set, and everything else untouched.
      */
     static ObjectNode node(Optional<ObjectNode> stored, String name, boolean configuresAddresses,
-            StoredAddresses addresses, OptionalLong asNumber, Optional<String> k8sNodeRef, Clock clock) {
+            StoredAddresses addresses, NodeInterfaces interfaces, OptionalLong asNumber, Optional<String> k8sNodeRef,
+            Clock clock) {
         ObjectNode node;
         if (stored.isPresent()) {
             node = stored.get().deepCopy();
@@ -153,6 +156,19 @@ final class V3Resources {
             ArrayNode refs = spec.putArray("orchRefs");
             refs.addObject().put("nodeName", ref).put("orchestrator", "k8s");
         });
+        if (interfaces.recorded() && interfaces.failure().isEmpty()) {
+            if (interfaces.entries().isEmpty()) {
+                spec.remove("interfaces");
+            } else {
+                ArrayNode list = spec.putArray("interfaces");
+                for (NodeInterfaces.Entry entry : interfaces.entries()) {
+                    ObjectNode item = list.addObject().put("name", entry.name());
+                    if (!entry.addresses().isEmpty()) {
+                        entry.addresses().forEach(item.putArray("addresses")::add);
+                    }
+                }
+            }
+        }
         if (stored.isEmpty()) {
             node.putObject("status");
         }
@@ -165,6 +181,37 @@ final class V3Resources {
         } else {
             bgp.remove(field);
         }
+    }
+
+    /**
+     * The node's {@code spec.interfaces} as calico-node reads it: none when absent; empty when it is not a list of
+     * {@code {name, addresses}} objects (so that it counts as changed and is rewritten).
+     */
+    static Optional<List<NodeInterfaces.Entry>> interfaces(ObjectNode node) {
+        JsonNode list = node.path("spec").path("interfaces");
+        if (list.isMissingNode() || list.isNull()) {
+            return Optional.of(List.of());
+        }
+        if (!list.isArray()) {
+            return Optional.empty();
+        }
+        List<NodeInterfaces.Entry> entries = new java.util.ArrayList<>();
+        for (JsonNode item : list) {
+            JsonNode addresses = item.path("addresses");
+            if (!item.isObject() || !item.path("name").isTextual() && !item.path("name").isMissingNode()
+                    || !addresses.isArray() && !addresses.isMissingNode() && !addresses.isNull()) {
+                return Optional.empty();
+            }
+            List<String> ips = new java.util.ArrayList<>();
+            for (JsonNode ip : addresses) {
+                if (!ip.isTextual()) {
+                    return Optional.empty();
+                }
+                ips.add(ip.asText());
+            }
+            entries.add(new NodeInterfaces.Entry(item.path("name").asText(""), ips));
+        }
+        return Optional.of(entries);
     }
 
     static OptionalLong asNumber(ObjectNode node) {

@@ -22,10 +22,13 @@ import org.slf4j.LoggerFactory;
  * @param addresses        the addresses to store
  * @param ipv4Changed      whether the IPv4 address differs from the stored one
  * @param ipv6Changed      whether the IPv6 address differs from the stored one
- * @param failure          when present, startup fails with it and nothing is written
+ * @param failure          when present, startup fails with it (and writes nothing, but see
+ *                         {@code ReleaseProfile.clearsAutodetectedAddressesOnFailure})
+ * @param failedFamily     the family whose autodetection failed, when that is the failure: calico-node's
+ *                         {@code configureIPsAndSubnets} returns there, having configured the families before it
  */
 public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, boolean ipv6Changed,
-        Optional<StartupException> failure) {
+        Optional<StartupException> failure, Optional<IpFamily> failedFamily) {
 
     private static final Logger LOG = LoggerFactory.getLogger(AddressResolution.class);
 
@@ -35,6 +38,16 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
     public AddressResolution {
         Objects.requireNonNull(addresses, "addresses");
         Objects.requireNonNull(failure, "failure");
+        Objects.requireNonNull(failedFamily, "failedFamily");
+    }
+
+    /**
+     * The addresses calico-node's node holds when its {@code configureIPsAndSubnets} fails at {@link #failedFamily}:
+     * the families before it configured, that one and the ones after as stored.
+     */
+    public StoredAddresses whenFailed(StoredAddresses stored) {
+        IpFamily failed = failedFamily.orElseThrow();
+        return failed == IpFamily.V4 ? stored : stored.with(IpFamily.V4, addresses.ipv4());
     }
 
     public boolean changed() {
@@ -63,10 +76,11 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
     public static AddressResolution resolve(NodeSettings settings, StoredAddresses stored, Candidates candidates,
             Rules rules, ReleaseProfile.PolicyOnly policyOnly) {
         if (!policyOnly.configuresAddresses(settings)) {
-            return new AddressResolution(stored, false, false, Optional.empty());
+            return new AddressResolution(stored, false, false, Optional.empty(), Optional.empty());
         }
         StoredAddresses result = stored;
         Optional<StartupException> failure = Optional.empty();
+        Optional<IpFamily> failedFamily = Optional.empty();
         for (IpFamily family : IpFamily.values()) {
             AddressSetting setting = family == IpFamily.V4 ? settings.ipv4() : settings.ipv6();
             Candidates.Candidate candidate = candidates.of(family);
@@ -94,6 +108,7 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
             if (failure.isEmpty()) {
                 failure = Optional.of(new StartupException(StartupException.Reason.AUTODETECTION,
                         String.format(AUTODETECT_FAILED, family) + " (" + cause.getMessage() + ")", cause));
+                failedFamily = Optional.of(family);
             }
         }
         boolean noAddress = rules == Rules.CALICO_3 && failure.isEmpty() && result.ipv4().isEmpty()
@@ -127,7 +142,7 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
                 LOG.info("Node IPv6 changed, will check for conflicts");
             }
         }
-        return new AddressResolution(result, v4Changed, v6Changed, failure);
+        return new AddressResolution(result, v4Changed, v6Changed, failure, failedFamily);
     }
 
     private static boolean sameIp(Optional<CidrAddress> a, Optional<CidrAddress> b) {

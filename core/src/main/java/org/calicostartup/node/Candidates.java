@@ -16,11 +16,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The addresses this host offers, found locally before anything is read from the datastore, so that the datastore
  * read can already include their IP claims. With {@code IP} unset, IPv4 is detected speculatively: it is used only
- * if the stored node has no IPv4 address, and a failure matters only then.
+ * if the stored node has no IPv4 address, and a failure matters only then. The host's interfaces as the release
+ * records them in the node ({@link NodeInterfaces}) are listed with them.
  */
-public record Candidates(Candidate ipv4, Candidate ipv6) {
+public record Candidates(Candidate ipv4, Candidate ipv6, NodeInterfaces interfaces) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Candidates.class);
+
+    /** Addresses only; no interfaces recorded. */
+    public Candidates(Candidate ipv4, Candidate ipv6) {
+        this(ipv4, ipv6, NodeInterfaces.NOT_RECORDED);
+    }
 
     /** One family's candidate: an address, or the reason there is none. */
     public record Candidate(Optional<CidrAddress> address, Optional<StartupException> failure) {
@@ -51,7 +57,8 @@ public record Candidates(Candidate ipv4, Candidate ipv6) {
             return new Candidates(Candidate.NONE, Candidate.NONE);
         }
         return new Candidates(candidate(node.ipv4(), node.ipv4Method(), IpFamily.V4, detector, profile),
-                candidate(node.ipv6(), node.ipv6Method(), IpFamily.V6, detector, profile));
+                candidate(node.ipv6(), node.ipv6Method(), IpFamily.V6, detector, profile),
+                NodeInterfaces.find(node, detector, profile));
     }
 
     private static Candidate candidate(AddressSetting setting, AutodetectionMethod method, IpFamily family,

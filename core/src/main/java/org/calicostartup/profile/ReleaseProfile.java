@@ -90,6 +90,25 @@ public final class ReleaseProfile {
         return !release.atLeast(3, 1);
     }
 
+    /**
+     * calico-node records the host's interfaces in the node's {@code spec.interfaces} from v3.31
+     * ({@code configureIPsAndSubnets}, node/pkg/lifecycle/startup/startup.go@v3.31.0; absent @v3.30.7), and a change
+     * of them runs the conflict check ("Node interfaces changed").
+     */
+    public boolean recordsNodeInterfaces() {
+        return release.atLeast(3, 31);
+    }
+
+    /**
+     * From v3.1, when configuring an existing node's addresses fails, or another node holds one of them, calico-node
+     * clears the addresses of the families set to {@code autodetect} and writes the node before it terminates
+     * ({@code clearNodeIPs}, calico_node/startup/startup.go@v3.1.0, node/pkg/lifecycle/startup/startup.go@v3.22.1);
+     * v3.0 terminates without writing (@v3.0.1).
+     */
+    public boolean clearsAutodetectedAddressesOnFailure() {
+        return !etcdV2() && release.atLeast(3, 1);
+    }
+
     /** How a release determines the node's name ({@code determineNodeName}). */
     public enum Naming {
         /**
@@ -343,11 +362,12 @@ public final class ReleaseProfile {
 
     /**
      * Whether two profiles detect {@code node}'s addresses the same way: both or neither configure them, with the
-     * same exclusions and the same bare-address rule.
+     * same exclusions and the same bare-address rule, and both or neither record the host's interfaces.
      */
     public boolean detectsLike(ReleaseProfile other, NodeSettings node) {
         return configuresAddresses(node) == other.configuresAddresses(node)
                 && bareIpv4BorrowsInterfacePrefix() == other.bareIpv4BorrowsInterfacePrefix()
+                && recordsNodeInterfaces() == other.recordsNodeInterfaces()
                 && defaultInterfaceExclusions().stream().map(Pattern::pattern).toList().equals(
                         other.defaultInterfaceExclusions().stream().map(Pattern::pattern).toList());
     }

@@ -37,8 +37,10 @@ class FastV3StartupTest extends SharedEtcdV3Test {
         assertTrue(node.path("metadata").path("creationTimestamp").asText()
                 .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"));
         assertFalse(node.path("metadata").has("resourceVersion"));
+        // spec.interfaces: v3.31+ (the default release), every interface but the excluded lo, without prefixes.
         assertEquals(EtcdV3Fixture.JSON.readTree("{\"bgp\":{\"asNumber\":64513,\"ipv4Address\":\"10.0.0.11/24\"},"
-                + "\"orchRefs\":[{\"nodeName\":\"node-a\",\"orchestrator\":\"k8s\"}]}"), node.path("spec"));
+                + "\"orchRefs\":[{\"nodeName\":\"node-a\",\"orchestrator\":\"k8s\"}],"
+                + "\"interfaces\":[{\"name\":\"eth0\",\"addresses\":[\"10.0.0.11\"]}]}"), node.path("spec"));
         assertEquals(EtcdV3Fixture.JSON.readTree("{}"), node.path("status"));
 
         JsonNode pool = etcd.json(V3Keys.pool("default-ipv4-ippool"));
@@ -107,7 +109,9 @@ class FastV3StartupTest extends SharedEtcdV3Test {
         etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
         StartupReport report = etcd.start(etcd.env("node-a", "IP", "none"), EtcdV3Fixture.host("10.9.9.9/24"));
         assertEquals("10.0.0.11/24", report.after().ipv4().orElseThrow().toString());
-        assertFalse(report.conflictCheckRan());
+        // v3.31+: IP=none records no interfaces, so the stored ones changed and the check runs (startup.go@v3.32.1).
+        assertTrue(report.conflictCheckRan());
+        assertFalse(etcd.json(V3Keys.node("node-a")).path("spec").has("interfaces"));
 
         StartupException e = assertThrows(StartupException.class,
                 () -> etcd.start(etcd.env("node-b", "IP", "none"), EtcdV3Fixture.host("10.0.0.12/24")));
@@ -229,6 +233,8 @@ class FastV3StartupTest extends SharedEtcdV3Test {
         ObjectNode expected = (ObjectNode) EtcdV3Fixture.JSON.readTree(stored);
         ((ObjectNode) expected.path("metadata")).remove("resourceVersion");
         ((ObjectNode) expected.path("spec").path("bgp")).put("ipv4Address", "10.0.0.12/24");
+        ((ObjectNode) expected.path("spec")).putArray("interfaces").addObject().put("name", "eth0")
+                .putArray("addresses").add("10.0.0.12");
         assertEquals(expected, etcd.json(V3Keys.node("node-a")));
     }
 

@@ -25,10 +25,14 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
 
     private static final InterfaceSource NO_ADDRESSES = () -> List.of(HostInterface.of("lo", "127.0.0.1/8"));
 
-    /** node/pkg/lifecycle/startup/startup.go@v3.22.1 configureIPsAndSubnets; calico_node/startup/startup.go@v3.0.1. */
+    /**
+     * node/pkg/lifecycle/startup/startup.go@v3.22.1 configureIPsAndSubnets; calico_node/startup/startup.go@v3.0.1.
+     * From v3.31 the host's interfaces changed too (eth0 is gone), which runs the conflict check (@v3.32.1).
+     */
     @ParameterizedTest(name = "{0}: a failed autodetection keeps the stored address")
-    @CsvSource({"v3.0.12", "v3.17.6", "v3.22.1", "v3.32.1"})
-    void failedAutodetectionKeepsTheStoredAddress(String release) {
+    @CsvSource({"v3.0.12, false", "v3.17.6, false", "v3.22.1, false", "v3.30.7, false", "v3.31.0, true",
+        "v3.32.1, true"})
+    void failedAutodetectionKeepsTheStoredAddress(String release, boolean interfacesChanged) {
         etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release), EtcdV3Fixture.host("10.0.0.11/24"));
         long revision = etcd.modRevision(V3Keys.claim(org.calicostartup.net.CidrAddress.parse("10.0.0.11/24")
                 .orElseThrow()));
@@ -37,7 +41,7 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
                 NO_ADDRESSES);
 
         assertEquals("10.0.0.11/24", report.after().ipv4().orElseThrow().toString());
-        assertFalse(report.conflictCheckRan());
+        assertEquals(interfacesChanged, report.conflictCheckRan());
         JsonNode bgp = etcd.json(V3Keys.node("node-a")).path("spec").path("bgp");
         assertEquals("10.0.0.11/24", bgp.path("ipv4Address").asText(), bgp.toString());
         assertEquals(revision, etcd.modRevision(V3Keys.claim(org.calicostartup.net.CidrAddress
@@ -344,6 +348,133 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
         assertEquals("10.0.0.11/32", etcd.json(V3Keys.node("node-a")).path("spec").path("bgp").path("ipv4Address")
                 .asText(), "v3.10 stores a bare IP as /32");
         assertEquals(2, report.io().roundTrips(), report.summary());
+    }
+
+    // ---------------------------------------------------------------------------------------- node interfaces
+
+    private static final InterfaceSource MANY_INTERFACES = () -> List.of(
+            HostInterface.of("lo", "127.0.0.1/8", "::1/128"),
+            HostInterface.of("wlan0"),
+            HostInterface.of("eth1", "10.0.0.11/24", "10.0.0.99/24", "fd00::11/64", "fe80::11/64"),
+            HostInterface.of("docker0", "172.17.0.1/16"),
+            HostInterface.of("br-0a1b", "172.18.0.1/16"),
+            HostInterface.of("cali12345"),
+            HostInterface.of("eth0", "192.168.5.5/24"));
+
+    /**
+     * v3.31+ store the host's interfaces in {@code spec.interfaces} (configureIPsAndSubnets,
+     * node/pkg/lifecycle/startup/startup.go@v3.31.0, @v3.32.1; absent @v3.30.7): every interface the release's default
+     * exclusions leave (GetInterfaces, autodetection/interfaces.go@v3.32.1), those without an address too, sorted by
+     * name, with the addresses (no prefix, link-local included) of the families IP and IP6 set to other than none.
+     */
+    @ParameterizedTest(name = "{0} IP={1} IP6={2}: {3}")
+    @CsvSource(delimiter = '|', value = {
+        "v3.30.7 | autodetect | autodetect | -",
+        "v3.31.0 | autodetect |            | [{\"name\":\"eth0\",\"addresses\":[\"192.168.5.5\"]},{\"name\":\"eth1\","
+            + "\"addresses\":[\"10.0.0.11\",\"10.0.0.99\"]},{\"name\":\"wlan0\"}]",
+        "v3.32.1 | 10.0.0.11  | autodetect | [{\"name\":\"eth0\",\"addresses\":[\"192.168.5.5\"]},{\"name\":\"eth1\","
+            + "\"addresses\":[\"10.0.0.11\",\"10.0.0.99\",\"fd00::11\",\"fe80::11\"]},{\"name\":\"wlan0\"}]",
+        "v3.32.1 | none       | autodetect | [{\"name\":\"eth0\"},{\"name\":\"eth1\",\"addresses\":[\"fd00::11\","
+            + "\"fe80::11\"]},{\"name\":\"wlan0\"}]",
+        "v3.32.1 |            |            | -"})
+    void nodeInterfacesFollowTheRelease(String release, String ip, String ip6, String interfaces) {
+        Map<String, String> env = etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release,
+                "FELIX_IPV6SUPPORT", "true", "IP_AUTODETECTION_METHOD", "interface=eth1",
+                "IP6_AUTODETECTION_METHOD", "interface=eth1");
+        env.put("IP", ip == null ? "" : ip);
+        if (ip6 != null) {
+            env.put("IP6", ip6);
+        }
+        etcd.start(env, MANY_INTERFACES);
+        JsonNode spec = etcd.json(V3Keys.node("node-a")).path("spec");
+        assertEquals(interfaces, spec.has("interfaces") ? spec.path("interfaces").toString() : "-", spec.toString());
+    }
+
+    /**
+     * v3.31+: a restart whose interfaces changed runs the conflict check although the address is the same ("Node
+     * interfaces changed", @v3.32.1) — and so finds a node calico-node would find (here one written without a claim);
+     * v3.30 does not look. The autodetected address is then cleared, as clearNodeIPs does.
+     */
+    @ParameterizedTest(name = "{0}: changed interfaces check for conflicts: {1}")
+    @CsvSource({"v3.30.7, false", "v3.31.0, true"})
+    void changedInterfacesRunTheConflictCheck(String release, boolean checks) {
+        Map<String, String> env = etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release);
+        etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24"));
+        etcd.putCalicoNode("other", "10.0.0.11/24");
+        InterfaceSource moreInterfaces = () -> List.of(HostInterface.of("lo", "127.0.0.1/8"),
+                HostInterface.of("eth0", "10.0.0.11/24"), HostInterface.of("eth1"));
+        if (!checks) {
+            StartupReport report = etcd.start(env, moreInterfaces);
+            assertFalse(report.conflictCheckRan());
+            return;
+        }
+        StartupException e = assertThrows(StartupException.class, () -> etcd.start(env, moreInterfaces));
+        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason());
+        assertTrue(e.getMessage().contains("Calico node 'other' is already using the IPv4 address 10.0.0.11"),
+                e.getMessage());
+        JsonNode spec = etcd.json(V3Keys.node("node-a")).path("spec");
+        assertFalse(spec.path("bgp").has("ipv4Address"), spec.toString());
+        assertEquals("[{\"name\":\"eth0\",\"addresses\":[\"10.0.0.11\"]},{\"name\":\"eth1\"}]",
+                spec.path("interfaces").toString(), "written with the node, as configureIPsAndSubnets left it");
+    }
+
+    // ----------------------------------------------------------------------------- clearing on failure (v3.1+)
+
+    /**
+     * From v3.1 an existing node whose address configuration fails has the addresses of the families set to
+     * autodetect cleared and written before calico-node terminates (clearNodeIPs, calico_node/startup/startup.go
+     * @v3.1.0, node/pkg/lifecycle/startup/startup.go@v3.22.1); v3.0 writes nothing (@v3.0.1). Here IPv6 autodetection
+     * fails with none stored, after IPv4 was configured: both are cleared, and the node keeps no bgp at all.
+     */
+    @ParameterizedTest(name = "{0}: a failed autodetection clears: {1}")
+    @CsvSource({"v3.0.12, false", "v3.1.0, true", "v3.22.1, true", "v3.32.1, true"})
+    void aFailedAutodetectionOfAnExistingNodeClearsItsAutodetectedAddresses(String release, boolean clears) {
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release, "AS", "64600"),
+                EtcdV3Fixture.host("10.0.0.11/24"));
+        String before = etcd.get(V3Keys.node("node-a")).orElseThrow();
+        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-a",
+                "CALICO_STARTUP_CALICO_VERSION", release, "IP6", "autodetect", "FELIX_IPV6SUPPORT", "true",
+                "AS", "64700"), EtcdV3Fixture.host("10.0.0.11/24")));
+        assertEquals(StartupException.Reason.AUTODETECTION, e.reason());
+        assertTrue(e.getMessage().startsWith("Couldn't autodetect an IPv6 address."), e.getMessage());
+        if (!clears) {
+            assertEquals(before, etcd.get(V3Keys.node("node-a")).orElseThrow());
+            return;
+        }
+        JsonNode spec = etcd.json(V3Keys.node("node-a")).path("spec");
+        assertEquals("{\"asNumber\":64600}", spec.path("bgp").toString(),
+                "addresses cleared; the AS number not yet configured when calico-node writes");
+        assertTrue(etcd.get(V3Keys.claim(org.calicostartup.net.CidrAddress.parse("10.0.0.11/24").orElseThrow()))
+                .isEmpty(), "the cleared address's claim released");
+    }
+
+    /** A conflict clears the new autodetected address of an existing node from v3.1 (clearNodeIPs); v3.0 does not. */
+    @ParameterizedTest(name = "{0}: a conflict clears: {1}")
+    @CsvSource({"v3.0.12, false", "v3.1.0, true"})
+    void aConflictClearsTheAutodetectedAddressFromV31(String release, boolean clears) {
+        Map<String, String> env = etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release);
+        etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24"));
+        etcd.putCalicoNode("other", "10.0.0.12/24");
+        String before = etcd.get(V3Keys.node("node-a")).orElseThrow();
+        StartupException e = assertThrows(StartupException.class,
+                () -> etcd.start(env, EtcdV3Fixture.host("10.0.0.12/24")));
+        assertEquals(StartupException.Reason.IP_CONFLICT, e.reason());
+        if (clears) {
+            assertFalse(etcd.json(V3Keys.node("node-a")).path("spec").path("bgp").has("ipv4Address"));
+        } else {
+            assertEquals(before, etcd.get(V3Keys.node("node-a")).orElseThrow());
+        }
+    }
+
+    /** With IP and IP6 not autodetect nothing is cleared (clearv4/clearv6 false), so nothing is written. */
+    @Test
+    void aFailedAutodetectionWithoutAutodetectWritesNothing() {
+        etcd.start(etcd.env("node-a", "IP", "10.0.0.11/24"), EtcdV3Fixture.host("10.0.0.11/24"));
+        String before = etcd.get(V3Keys.node("node-a")).orElseThrow();
+        etcd.put(V3Keys.node("node-a"), before.replace("\"ipv4Address\":\"10.0.0.11/24\"", "\"ipv6Address\":\"fd00::1/64\""));
+        String ipv6Only = etcd.get(V3Keys.node("node-a")).orElseThrow();
+        assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-a", "IP", ""), NO_ADDRESSES));
+        assertEquals(ipv6Only, etcd.get(V3Keys.node("node-a")).orElseThrow());
     }
 
     // ---------------------------------------------------------------------------------------------- node name

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.calicostartup.StartupException;
@@ -87,6 +88,16 @@ public final class IpAutodetector {
         return detected;
     }
 
+    /**
+     * Calico's {@code GetInterfaces(nil, exclusions, families...)}: every interface whose name no exclusion matches,
+     * in reverse kernel order, with its addresses of those families (interfaces without one kept).
+     *
+     * @throws StartupException with reason {@link StartupException.Reason#AUTODETECTION} when they cannot be listed
+     */
+    public List<HostInterface> interfaces(Set<IpFamily> families, List<Pattern> exclusions) {
+        return filtered(List.of(), exclusions, families::contains);
+    }
+
     /** Every address of the family on any interface, in kernel order (Calico's default-pool overlap check). */
     public List<CidrAddress> allAddresses(IpFamily family) {
         return list().stream().flatMap(nic -> nic.addresses().stream()).filter(a -> a.family() == family).toList();
@@ -125,6 +136,10 @@ public final class IpAutodetector {
      * alternation, only addresses of the family kept.
      */
     private List<HostInterface> filtered(List<Pattern> include, List<Pattern> exclude, IpFamily family) {
+        return filtered(include, exclude, family::equals);
+    }
+
+    private List<HostInterface> filtered(List<Pattern> include, List<Pattern> exclude, Predicate<IpFamily> families) {
         List<HostInterface> all = list();
         Optional<Pattern> includeAny = alternation(include);
         Optional<Pattern> excludeAny = alternation(exclude);
@@ -135,7 +150,7 @@ public final class IpAutodetector {
             boolean excluded = excludeAny.map(p -> p.matcher(nic.name()).find()).orElse(false);
             if (included && !excluded) {
                 result.add(new HostInterface(nic.name(),
-                        nic.addresses().stream().filter(a -> a.family() == family).toList()));
+                        nic.addresses().stream().filter(a -> families.test(a.family())).toList()));
             }
         }
         return result;
