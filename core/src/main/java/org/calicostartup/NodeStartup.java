@@ -75,9 +75,11 @@ public final class NodeStartup {
         ReleaseProfile profile = config.profileBeforeReading();
         // Opened first: a datastore may connect while the addresses are detected (etcd v3 does).
         Datastore store = datastore.orElseGet(() -> provider(config.datastore().type()).open(config.datastore()));
+        // One look at the host's interfaces for this run: detection, spec.interfaces and the default pool agree.
+        IpAutodetector detector = autodetector.snapshot();
         Candidates candidates;
         try {
-            candidates = timer.time("autodetect", () -> Candidates.find(config.node(), autodetector, profile));
+            candidates = timer.time("autodetect", () -> Candidates.find(config.node(), detector, profile));
         } catch (RuntimeException e) {
             if (datastore.isEmpty()) {
                 store.close();
@@ -85,7 +87,7 @@ public final class NodeStartup {
             throw e;
         }
         boolean ipv6Supported = config.ipv6Supported() && Files.isDirectory(PROC_IPV6);
-        StartupContext context = new StartupContext(config, mode, candidates, autodetector, ipv6Supported, clock,
+        StartupContext context = new StartupContext(config, mode, candidates, detector, ipv6Supported, clock,
                 deadline, stats, timer, profile, () -> refuseForeignLayout(deadline));
         try {
             StartupOutcome registered = startWaitingIfAsked(store, context);

@@ -46,6 +46,41 @@ public final class IpAutodetector {
         this.reachProbe = Objects.requireNonNull(reachProbe, "reachProbe");
     }
 
+    /**
+     * This detector with the host's interfaces listed once, on first use, and that list used for every later
+     * question: one startup's detection, recorded interfaces and pool choice see the same host (and {@code ip} runs
+     * once instead of once per question).
+     */
+    public IpAutodetector snapshot() {
+        return new IpAutodetector(new OnceInterfaces(interfaces), reachProbe);
+    }
+
+    /** Lists the interfaces on first use and remembers the answer, or the failure. */
+    private static final class OnceInterfaces implements InterfaceSource {
+        private final InterfaceSource source;
+        private List<HostInterface> listed;
+        private IOException failed;
+
+        OnceInterfaces(InterfaceSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public synchronized List<HostInterface> interfaces() throws IOException {
+            if (listed == null && failed == null) {
+                try {
+                    listed = List.copyOf(source.interfaces());
+                } catch (IOException e) {
+                    failed = e;
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
+            return listed;
+        }
+    }
+
     /** The host's real interfaces and routing table. */
     public static IpAutodetector system() {
         return new IpAutodetector(SystemInterfaces.INSTANCE, ReachProbe.UDP_CONNECT);

@@ -155,6 +155,46 @@ class IpAutodetectorUnitTest {
         assertTrue(e.getMessage().contains("netlink says no"));
     }
 
+    /**
+     * GetInterfaces for spec.interfaces (node/pkg/lifecycle/startup/autodetection/interfaces.go@v3.32.1): the
+     * default exclusions, reverse kernel order, interfaces without an address of the families kept, link-local kept.
+     */
+    @Test
+    void interfacesAsCalicoListsThemForTheNode() {
+        IpAutodetector detector = detector(K8S_WORKER, unreachable());
+        assertEquals(List.of(HostInterface.of("eth0", "10.0.0.11/24")),
+                detector.interfaces(java.util.Set.of(IpFamily.V4), IpAutodetector.DEFAULT_INTERFACES_TO_EXCLUDE));
+        assertEquals(List.of(HostInterface.of("eth0", "fe80::5054:ff:fe12:3456/64", "10.0.0.11/24", "fd00::11/64")),
+                detector.interfaces(java.util.Set.of(IpFamily.V4, IpFamily.V6),
+                        IpAutodetector.DEFAULT_INTERFACES_TO_EXCLUDE));
+        assertEquals(List.of("cali1234abcd", "vxlan.calico", "cni0", "nodelocaldns", "kube-ipvs0", "br-5f2c9a",
+                "tunl0", "docker0", "eth0", "lo"), detector.interfaces(java.util.Set.of(IpFamily.V6), List.of())
+                .stream().map(HostInterface::name).toList(), "no exclusions: every interface, in reverse");
+    }
+
+    /** A snapshot asks the host once, whatever is asked of it, and keeps a failure too. */
+    @Test
+    void aSnapshotListsTheInterfacesOnce() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        IpAutodetector snapshot = new IpAutodetector(() -> {
+            calls.incrementAndGet();
+            return K8S_WORKER;
+        }, unreachable()).snapshot();
+        snapshot.detect(new AutodetectionMethod.FirstFound(), IpFamily.V4);
+        snapshot.detect(new AutodetectionMethod.FirstFound(), IpFamily.V6);
+        snapshot.interfaces(java.util.Set.of(IpFamily.V4), IpAutodetector.DEFAULT_INTERFACES_TO_EXCLUDE);
+        snapshot.allAddresses(IpFamily.V4);
+        assertEquals(1, calls.get());
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        IpAutodetector failing = new IpAutodetector(() -> {
+            failures.incrementAndGet();
+            throw new IOException("netlink says no");
+        }, unreachable()).snapshot();
+        assertThrows(StartupException.class, () -> failing.allAddresses(IpFamily.V4));
+        assertThrows(StartupException.class, () -> failing.allAddresses(IpFamily.V6));
+        assertEquals(1, failures.get());
+    }
+
     private static IpAutodetector detector(List<HostInterface> interfaces, ReachProbe probe) {
         return new IpAutodetector(() -> interfaces, probe);
     }
