@@ -72,7 +72,9 @@ final class ShowConfigCommand implements Callable<Integer> {
         if (datastore.type() == DatastoreType.ETCDV3 && addresses) {
             row(out, "Claims cover", claimsCover(config.claimsCover()));
         }
-        row(out, "Orchestrator ref", node.k8sNodeRef().map(r -> "k8s node " + r).orElse("none"));
+        row(out, "Orchestrator ref", config.profileBeforeReading().k8sNodeRef(node).map(r -> "k8s node " + r)
+                .orElse(node.k8sNodeRef().isPresent() ? "none (CALICO_K8S_NODE_REF is not read by Calico v3.0)"
+                        : "none"));
         if (config.noDefaultPools()) {
             row(out, "Default pools", "none (NO_DEFAULT_POOLS)");
         } else {

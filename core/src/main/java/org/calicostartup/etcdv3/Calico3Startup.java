@@ -70,7 +70,7 @@ final class Calico3Startup {
         // After a failure calico-node writes the node as clearNodeIPs left it: no AS number or orchestrator ref yet.
         ObjectNode node = V3Resources.node(stored, name, context.profile().configuresAddresses(settings), after,
                 resolved.interfaces(), failAfter.isPresent() ? OptionalLong.empty() : settings.asNumberToSet(),
-                failAfter.isPresent() ? Optional.empty() : settings.k8sNodeRef(), context.clock());
+                failAfter.isPresent() ? Optional.empty() : context.profile().k8sNodeRef(settings), context.clock());
         if (storedNode.isEmpty()) {
             ensureClusterInformation(List.of());
             create(nodeKey, node);

@@ -115,7 +115,7 @@ final class V3Planner {
                 logAsNumber(stored);
             }
             node = V3Resources.node(stored, name, addresses, after, resolved.interfaces(), settings.asNumberToSet(),
-                    settings.k8sNodeRef(), context.clock());
+                    context.profile().k8sNodeRef(settings), context.clock());
         }
         operations.add(0, Op.put(nodeKey, V3Resources.bytes(node)));
         if (failAfter.isEmpty()) {

@@ -109,6 +109,14 @@ public final class ReleaseProfile {
         return !etcdV2() && release.atLeast(3, 1);
     }
 
+    /**
+     * The orchestrator ref this release writes: {@code CALICO_K8S_NODE_REF}, read by 2.6.x and from v3.1
+     * ({@code configureNodeRef}, calico_node/startup/startup.go@v2.6.12 and @v3.1.0) but not by v3.0 (@v3.0.1).
+     */
+    public Optional<String> k8sNodeRef(NodeSettings node) {
+        return etcdV2() || release.atLeast(3, 1) ? node.k8sNodeRef() : Optional.empty();
+    }
+
     /** How a release determines the node's name ({@code determineNodeName}). */
     public enum Naming {
         /**

@@ -418,6 +418,17 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
                 spec.path("interfaces").toString(), "written with the node, as configureIPsAndSubnets left it");
     }
 
+    /** CALICO_K8S_NODE_REF: no orchRefs in v3.0 (absent @v3.0.1), read from v3.1 (configureNodeRef @v3.1.0). */
+    @ParameterizedTest(name = "{0}: orchRefs {1}")
+    @CsvSource({"v3.0.12, false", "v3.1.0, true", "v3.32.1, true"})
+    void theOrchestratorRefFollowsTheRelease(String release, boolean written) {
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release, "CALICO_K8S_NODE_REF", "k8s-a"),
+                EtcdV3Fixture.host("10.0.0.11/24"));
+        JsonNode spec = etcd.json(V3Keys.node("node-a")).path("spec");
+        assertEquals(written ? "[{\"nodeName\":\"k8s-a\",\"orchestrator\":\"k8s\"}]" : "",
+                spec.has("orchRefs") ? spec.path("orchRefs").toString() : "", spec.toString());
+    }
+
     // ----------------------------------------------------------------------------- clearing on failure (v3.1+)
 
     /**
