@@ -98,6 +98,13 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
                 result = result.with(family, candidate.address());
                 continue;
             }
+            Optional<StartupException> invalid = candidate.failure()
+                    .filter(e -> e.reason() == StartupException.Reason.CONFIGURATION);
+            if (invalid.isPresent()) {
+                // A method this release does not have: calico-node terminates as it tries it, nothing cleared.
+                failure = failure.or(() -> invalid);
+                continue;
+            }
             if (old.isPresent()) {
                 LOG.warn("Autodetection of {} address failed, keeping existing value: {}", family, old.get());
                 continue;

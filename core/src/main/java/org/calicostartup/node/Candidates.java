@@ -77,6 +77,12 @@ public record Candidates(Candidate ipv4, Candidate ipv6, NodeInterfaces interfac
 
     private static Candidate detect(AutodetectionMethod method, IpFamily family, IpAutodetector detector,
             ReleaseProfile profile) {
+        if (method instanceof AutodetectionMethod.Cidrs && !profile.supportsCidrAutodetection()) {
+            // A configuration error, not a failed detection: calico-node terminates at once (nothing cleared).
+            return Candidate.failed(StartupException.invalidValue(family == IpFamily.V4 ? "IP_AUTODETECTION_METHOD"
+                    : "IP6_AUTODETECTION_METHOD", method.text(), "first-found, interface=, skip-interface= or "
+                    + "can-reach=; cidr= exists from Calico v3.16, and this startup reproduces " + profile.release()));
+        }
         try {
             return Candidate.of(detector.detect(method, family, profile.defaultInterfaceExclusions()).address());
         } catch (StartupException e) {

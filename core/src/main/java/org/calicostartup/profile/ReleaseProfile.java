@@ -117,6 +117,15 @@ public final class ReleaseProfile {
         return etcdV2() || release.atLeast(3, 1) ? node.k8sNodeRef() : Optional.empty();
     }
 
+    /**
+     * The {@code cidr=} autodetection method exists from v3.16 ({@code AUTODETECTION_METHOD_CIDR},
+     * pkg/startup/startup.go@v3.16.0 of projectcalico/node; absent @v3.15.5, @v3.0.1, @v2.6.12); before, calico-node
+     * terminates with "Invalid IP autodection method" when it autodetects with it.
+     */
+    public boolean supportsCidrAutodetection() {
+        return !etcdV2() && release.atLeast(3, 16);
+    }
+
     /** How a release determines the node's name ({@code determineNodeName}). */
     public enum Naming {
         /**

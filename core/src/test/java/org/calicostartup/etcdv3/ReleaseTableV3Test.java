@@ -429,6 +429,31 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
                 spec.has("orchRefs") ? spec.path("orchRefs").toString() : "", spec.toString());
     }
 
+    /**
+     * IP_AUTODETECTION_METHOD=cidr= exists from v3.16 (pkg/startup/startup.go@v3.16.0; absent @v3.15.5): an older
+     * calico-node terminates as it autodetects with it ("Invalid IP autodection method") — even with an address
+     * stored, and without clearing anything.
+     */
+    @ParameterizedTest(name = "{0}: cidr= accepted {1}")
+    @CsvSource({"v3.15.5, false", "v3.16.0, true"})
+    void theCidrMethodExistsFromV316(String release, boolean accepted) {
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release), EtcdV3Fixture.host("10.0.0.11/24"));
+        String before = etcd.get(V3Keys.node("node-a")).orElseThrow();
+        Map<String, String> env = etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release,
+                "IP_AUTODETECTION_METHOD", "cidr=10.0.0.0/8");
+        if (accepted) {
+            assertEquals("10.0.0.12/24", etcd.start(env, EtcdV3Fixture.host("10.0.0.12/24")).after().ipv4()
+                    .orElseThrow().toString());
+            return;
+        }
+        StartupException e = assertThrows(StartupException.class,
+                () -> etcd.start(env, EtcdV3Fixture.host("10.0.0.12/24")));
+        assertEquals(StartupException.Reason.CONFIGURATION, e.reason());
+        assertTrue(e.getMessage().startsWith("Invalid value for IP_AUTODETECTION_METHOD: \"cidr=10.0.0.0/8\""),
+                e.getMessage());
+        assertEquals(before, etcd.get(V3Keys.node("node-a")).orElseThrow(), "nothing cleared or written");
+    }
+
     // ----------------------------------------------------------------------------- clearing on failure (v3.1+)
 
     /**
