@@ -226,6 +226,26 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
     }
 
     /**
+     * The default IPv6 pool without CALICO_IPV6POOL_CIDR: v3.0 the fixed fd80:24e2:f998:72d6::/64
+     * (DEFAULT_IPV6_POOL_CIDR, calico_node/startup/startup.go@v3.0.1), from v3.1 a random ULA /48
+     * (GenerateIPv6ULAPrefix, @v3.1.0).
+     */
+    @ParameterizedTest(name = "{0}: default IPv6 pool {1}")
+    @CsvSource({"v3.0.12, fd80:24e2:f998:72d6::/64", "v3.1.0, random", "v3.32.1, random"})
+    void defaultIpv6PoolFollowsTheRelease(String release, String cidr) {
+        assertTrue(java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/sys/net/ipv6")),
+                "this test needs a kernel with IPv6 (the default IPv6 pool is created only then)");
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release, "FELIX_IPV6SUPPORT", "true"),
+                EtcdV3Fixture.host("10.0.0.11/24"));
+        String stored = etcd.json(V3Keys.pool("default-ipv6-ippool")).path("spec").path("cidr").asText();
+        if (cidr.equals("random")) {
+            assertTrue(stored.matches("fd[0-9a-f]{2}(:[0-9a-f]{1,4}){0,2}::/48"), stored);
+        } else {
+            assertEquals(cidr, stored);
+        }
+    }
+
+    /**
      * CALICO_IPV6POOL_VXLAN sets the default IPv6 pool's vxlanMode from v3.23 (configureIPPools,
      * node/pkg/lifecycle/startup/startup.go@v3.23.0); v3.22.1 creates it with Never whatever the variable says, and
      * Felix's vxlanEnabled stays unset (no VXLAN pool was created).
