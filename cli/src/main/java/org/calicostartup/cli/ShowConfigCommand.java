@@ -80,8 +80,8 @@ final class ShowConfigCommand implements Callable<Integer> {
         } else {
             // As the release reads the pool variables (block size and selector from v3.10, VXLAN from v3.7/v3.23).
             org.calicostartup.profile.ReleaseProfile release = config.profileBeforeReading();
-            row(out, "Default IPv4 pool", pool(release.poolAsRead(config.ipv4Pool())));
-            row(out, "Default IPv6 pool", config.ipv6Supported() ? pool(release.poolAsRead(config.ipv6Pool()))
+            row(out, "Default IPv4 pool", pool(release.poolAsRead(config.ipv4Pool()), release));
+            row(out, "Default IPv6 pool", config.ipv6Supported() ? pool(release.poolAsRead(config.ipv6Pool()), release)
                     : "none (FELIX_IPV6SUPPORT=false)");
         }
         row(out, "Cluster type", config.clusterType().isEmpty() ? "(unchanged)" : String.join(",",
@@ -131,13 +131,13 @@ final class ShowConfigCommand implements Callable<Integer> {
         }
     }
 
-    private static String pool(PoolSettings pool) {
+    private static String pool(PoolSettings pool, org.calicostartup.profile.ReleaseProfile release) {
         if (pool.cidrNone()) {
             return "none (no default pool of this family; Calico v3.29+)";
         }
         String defaultCidr = pool.family() == org.calicostartup.net.IpFamily.V4
                 ? "192.168.0.0/16 (from Calico v3.14: the first of it and 172.16-31.0.0/16 that holds no host address)"
-                : "a random ULA /48 (etcdv3) or fd80:24e2:f998:72d6::/64 (etcdv2)";
+                : release.fixedDefaultIpv6Pool().map(Object::toString).orElse("a random ULA /48");
         return pool.cidr().map(Object::toString).orElse(defaultCidr) + ", block /" + pool.blockSize() + ", IPIP " + pool.ipipMode().calicoName()
                 + ", VXLAN " + pool.vxlanMode().calicoName() + ", NAT outgoing " + pool.natOutgoing()
                 + ", nodes " + pool.nodeSelector() + " (created only if no pool of the family exists)";

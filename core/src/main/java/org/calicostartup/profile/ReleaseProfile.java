@@ -132,7 +132,12 @@ public final class ReleaseProfile {
      * @v3.0.1); from v3.1 a random ULA /48 ({@code GenerateIPv6ULAPrefix}, @v3.1.0), made by {@code random}.
      */
     public CidrAddress defaultIpv6Pool(java.util.function.Supplier<CidrAddress> random) {
-        return etcdV2() || !release.atLeast(3, 1) ? FIXED_IPV6_POOL : random.get();
+        return fixedDefaultIpv6Pool().orElseGet(random);
+    }
+
+    /** The fixed default IPv6 pool of 2.6.x and v3.0; empty from v3.1, which makes a random one. */
+    public Optional<CidrAddress> fixedDefaultIpv6Pool() {
+        return etcdV2() || !release.atLeast(3, 1) ? Optional.of(FIXED_IPV6_POOL) : Optional.empty();
     }
 
     private static final CidrAddress FIXED_IPV6_POOL = CidrAddress.parse("fd80:24e2:f998:72d6::/64").orElseThrow();
