@@ -79,7 +79,7 @@ final class V3NodeDecision {
      */
     static Resolved resolve(NodeSettings settings, ReleaseProfile profile, Own own, Candidates candidates) {
         AddressResolution resolution = AddressResolution.resolve(settings, own.before(), candidates,
-                AddressResolution.Rules.CALICO_3, profile.policyOnly());
+                AddressResolution.Rules.CALICO_3, profile.policyOnly(), profile.noAddress());
         NodeInterfaces interfaces = candidates.interfaces();
         Optional<StartupException> failure = resolution.failure()
                 .or(() -> interfaces.failure().map(e -> new StartupException(Reason.AUTODETECTION,

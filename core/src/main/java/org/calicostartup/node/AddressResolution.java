@@ -58,7 +58,7 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
     public enum Rules {
         /** calico-node 2.6: the change test compares IPs only (prefix ignored); IPv6 counts only when one is set. */
         CALICO_2_6,
-        /** calico-node v3.2+: {@code ip/prefix} compared as strings; no address at all is an error (v3.17+). */
+        /** calico-node v3: {@code ip/prefix} compared as strings; no address at all is an error (see {@code NoAddress}). */
         CALICO_3
     }
 
@@ -72,9 +72,17 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
         return resolve(settings, stored, candidates, rules, ReleaseProfile.PolicyOnly.SKIPS_ADDRESSES);
     }
 
-    /** With {@code policyOnly}: what the release does with the addresses when the backend is {@code none}. */
     public static AddressResolution resolve(NodeSettings settings, StoredAddresses stored, Candidates candidates,
             Rules rules, ReleaseProfile.PolicyOnly policyOnly) {
+        return resolve(settings, stored, candidates, rules, policyOnly, ReleaseProfile.NoAddress.NONE_FAILS);
+    }
+
+    /**
+     * With {@code policyOnly}: what the release does with the addresses when the backend is {@code none}; and
+     * {@code noAddress}: when it refuses a node without addresses.
+     */
+    public static AddressResolution resolve(NodeSettings settings, StoredAddresses stored, Candidates candidates,
+            Rules rules, ReleaseProfile.PolicyOnly policyOnly, ReleaseProfile.NoAddress noAddressRule) {
         if (!policyOnly.configuresAddresses(settings)) {
             return new AddressResolution(stored, false, false, Optional.empty(), Optional.empty());
         }
@@ -118,9 +126,21 @@ public record AddressResolution(StoredAddresses addresses, boolean ipv4Changed, 
                 failedFamily = Optional.of(family);
             }
         }
-        boolean noAddress = rules == Rules.CALICO_3 && failure.isEmpty() && result.ipv4().isEmpty()
-                && result.ipv6().isEmpty();
-        if (noAddress && !settings.configuresNetworking() && policyOnly.noneNeeded()) {
+        boolean empty = result.ipv4().isEmpty() && result.ipv6().isEmpty();
+        boolean ipNone = settings.ipv4().mode() == AddressSetting.Mode.NONE
+                && (settings.ipv6().mode() == AddressSetting.Mode.KEEP
+                        || settings.ipv6().mode() == AddressSetting.Mode.NONE);
+        boolean noAddress = rules == Rules.CALICO_3 && failure.isEmpty() && empty
+                && noAddressRule == ReleaseProfile.NoAddress.NONE_FAILS;
+        if (rules == Rules.CALICO_3 && failure.isEmpty() && ipNone
+                && (noAddressRule == ReleaseProfile.NoAddress.IP_NONE_FAILS
+                        || noAddressRule == ReleaseProfile.NoAddress.IP_NONE_FAILS_WITHOUT_STORED && empty)) {
+            LOG.warn("No IP Addresses configured, and autodetection is not enabled");
+            failure = Optional.of(new StartupException(StartupException.Reason.AUTODETECTION,
+                    "No IP Addresses configured, and autodetection is not enabled (IP=none"
+                            + (settings.ipv6().mode() == AddressSetting.Mode.NONE ? ", IP6=none" : ", IP6 unset")
+                            + (empty ? "" : "; calico-node refuses this whatever the node has stored") + ")"));
+        } else if (noAddress && !settings.configuresNetworking() && policyOnly.noneNeeded()) {
             String said = "No IPv4 or IPv6 addresses configured or detected. Some features may not work properly.";
             if (policyOnly == ReleaseProfile.PolicyOnly.CONFIGURES_ADDRESSES_NONE_NEEDED_WARNS) {
                 LOG.warn(said);

@@ -142,6 +142,31 @@ public final class ReleaseProfile {
 
     private static final CidrAddress FIXED_IPV6_POOL = CidrAddress.parse("fd80:24e2:f998:72d6::/64").orElseThrow();
 
+    /** When calico-node v3 refuses a node without addresses ({@code configureIPsAndSubnets}). */
+    public enum NoAddress {
+        /**
+         * v3.2–v3.15: {@code IP=none} with {@code IP6} unset or {@code none} terminates, whatever is stored ("No IP
+         * Addresses configured, and autodetection is not enabled", pkg/startup/startup.go@v3.2.0, @v3.15.5 of
+         * projectcalico/node; before v3.2 {@code IP=none} does not exist).
+         */
+        IP_NONE_FAILS,
+        /** v3.16.0–v3.16.2: the same, only when no address is stored either (@v3.16.0). */
+        IP_NONE_FAILS_WITHOUT_STORED,
+        /**
+         * v3.16.3+: no address at all once configured fails ("No IPv4 or IPv6 addresses configured or detected,
+         * required for Calico networking", @v3.16.3, node/pkg/lifecycle/startup/startup.go@v3.22.1), policy only aside.
+         */
+        NONE_FAILS
+    }
+
+    /** See {@link NoAddress}. */
+    public NoAddress noAddress() {
+        if (!release.atLeast(3, 16)) {
+            return NoAddress.IP_NONE_FAILS;
+        }
+        return release.atLeast(3, 16, 3) ? NoAddress.NONE_FAILS : NoAddress.IP_NONE_FAILS_WITHOUT_STORED;
+    }
+
     /** How a release determines the node's name ({@code determineNodeName}). */
     public enum Naming {
         /**

@@ -474,6 +474,37 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
         assertEquals(before, etcd.get(V3Keys.node("node-a")).orElseThrow(), "nothing cleared or written");
     }
 
+    /**
+     * IP=none with IP6 unset: v3.2–v3.15 terminate whatever is stored ("No IP Addresses configured, and autodetection
+     * is not enabled", pkg/startup/startup.go@v3.2.0, @v3.15.5), v3.16.0–v3.16.2 only with nothing stored (@v3.16.0),
+     * later releases keep the stored address (the general no-address error, @v3.16.3, startup.go@v3.22.1).
+     */
+    @ParameterizedTest(name = "{0}: IP=none keeps the stored address: {1}; with none stored: {2}")
+    @CsvSource(delimiter = '|', value = {
+        "v3.15.5 | false | No IP Addresses configured, and autodetection is not enabled",
+        "v3.16.0 | true  | No IP Addresses configured, and autodetection is not enabled",
+        "v3.16.2 | true  | No IP Addresses configured, and autodetection is not enabled",
+        "v3.16.3 | true  | No IPv4 or IPv6 addresses configured or detected, required for Calico networking",
+        "v3.32.1 | true  | No IPv4 or IPv6 addresses configured or detected, required for Calico networking"})
+    void ipNoneWithoutIp6FollowsTheRelease(String release, boolean keeps, String noneStored) {
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release), EtcdV3Fixture.host("10.0.0.11/24"));
+        String before = etcd.get(V3Keys.node("node-a")).orElseThrow();
+        Map<String, String> env = etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release, "IP", "none");
+        if (keeps) {
+            assertEquals("10.0.0.11/24", etcd.start(env, EtcdV3Fixture.host("10.0.0.12/24")).after().ipv4()
+                    .orElseThrow().toString());
+        } else {
+            StartupException e = assertThrows(StartupException.class,
+                    () -> etcd.start(env, EtcdV3Fixture.host("10.0.0.12/24")));
+            assertTrue(e.getMessage().startsWith(noneStored), e.getMessage());
+            assertEquals(before, etcd.get(V3Keys.node("node-a")).orElseThrow());
+        }
+        StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-b",
+                "CALICO_STARTUP_CALICO_VERSION", release, "IP", "none"), EtcdV3Fixture.host("10.0.0.13/24")));
+        assertTrue(e.getMessage().startsWith(noneStored), e.getMessage());
+        assertTrue(etcd.get(V3Keys.node("node-b")).isEmpty());
+    }
+
     // ----------------------------------------------------------------------------- clearing on failure (v3.1+)
 
     /**
