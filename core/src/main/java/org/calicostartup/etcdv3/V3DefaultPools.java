@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.calicostartup.StartupException;
 import org.calicostartup.config.EncapsulationMode;
 import org.calicostartup.config.PoolSettings;
 import org.calicostartup.config.StartupConfig;
@@ -49,6 +50,11 @@ record V3DefaultPools(List<Pool> pools, boolean enableIpip, boolean enableVxlan)
                 LOG.info("Selected default IP pool is '{}'", cidr);
             }
             PoolSettings settings = profile.poolAsRead(v4);
+            if (settings.vxlanMode() == EncapsulationMode.CROSS_SUBNET && !profile.hasVxlanCrossSubnet()) {
+                // calico-node terminates as it creates the pool ("Unrecognized VXLAN mode"); refused before writing.
+                throw StartupException.invalidValue("CALICO_IPV4POOL_VXLAN", "CrossSubnet", "\"Never\" or \"Always\""
+                        + "; CrossSubnet exists from Calico v3.9, and this startup reproduces " + profile.release());
+            }
             pools.add(new Pool(V3Resources.DEFAULT_IPV4_POOL, settings, cidr));
             ipip = profile.enablesIpipInFelix() && settings.ipipMode() != EncapsulationMode.NEVER;
             vxlan = profile.enablesVxlanInFelix() && settings.vxlanMode() != EncapsulationMode.NEVER;

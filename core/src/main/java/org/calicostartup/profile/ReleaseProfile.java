@@ -256,6 +256,15 @@ public final class ReleaseProfile {
         return release.atLeast(3, 7);
     }
 
+    /**
+     * VXLAN mode {@code CrossSubnet} for the default pool from v3.9 ({@code createIPPool},
+     * pkg/startup/startup.go@v3.9.0 of projectcalico/node); v3.7–v3.8 know only never and always and terminate on
+     * anything else ("Unrecognized VXLAN mode", @v3.8.0) when they create the pool.
+     */
+    public boolean hasVxlanCrossSubnet() {
+        return release.atLeast(3, 9);
+    }
+
     /** 2.6 accepts only these IPIP modes (lower-cased; {@code ipip.Mode}, libcalico-go lib/ipip@release-v2.6). */
     public boolean acceptsIpipValue(String lowerCased) {
         if (!etcdV2()) {

@@ -505,6 +505,33 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
         assertTrue(etcd.get(V3Keys.node("node-b")).isEmpty());
     }
 
+    /**
+     * CALICO_IPV4POOL_VXLAN=CrossSubnet: v3.7–v3.8 know only never and always and terminate when they create the
+     * default pool (createIPPool, pkg/startup/startup.go@v3.8.0), from v3.9 a CrossSubnet pool (@v3.9.0). With a
+     * pool already there the mode is never read. Refused before anything is written.
+     */
+    @ParameterizedTest(name = "{0}: VXLAN CrossSubnet accepted {1}")
+    @CsvSource({"v3.8.6, false", "v3.9.0, true"})
+    void vxlanCrossSubnetExistsFromV39(String release, boolean accepted) {
+        Map<String, String> env = etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release,
+                "CALICO_IPV4POOL_VXLAN", "CrossSubnet", "CALICO_IPV4POOL_CIDR", "10.244.0.0/16");
+        if (accepted) {
+            etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24"));
+            assertEquals("CrossSubnet", etcd.json(V3Keys.pool("default-ipv4-ippool")).path("spec")
+                    .path("vxlanMode").asText());
+            return;
+        }
+        StartupException e = assertThrows(StartupException.class,
+                () -> etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24")));
+        assertEquals(StartupException.Reason.CONFIGURATION, e.reason());
+        assertTrue(e.getMessage().startsWith("Invalid value for CALICO_IPV4POOL_VXLAN: \"CrossSubnet\""),
+                e.getMessage());
+        assertEquals(new TreeMap<>(), etcd.dump());
+        // With a pool there, the variable is not read: the startup goes through.
+        etcd.start(etcd.env("node-b", "CALICO_STARTUP_CALICO_VERSION", release), EtcdV3Fixture.host("10.0.0.12/24"));
+        etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24"));
+    }
+
     // ----------------------------------------------------------------------------- clearing on failure (v3.1+)
 
     /**
