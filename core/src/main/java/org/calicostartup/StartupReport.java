@@ -43,7 +43,8 @@ public record StartupReport(String nodeName, DatastoreType datastore, StartupMod
         phases.forEach((phase, time) -> times.append(times.length() == 0 ? "" : ", ").append(phase).append(' ')
                 .append(time.toMillis()).append(" ms"));
         return String.format("node %s %s (%s) in %d ms (%s): %d round trips, %d requests, %d keys / %d bytes read, "
-                + "%d retries, as calico-node %s", nodeName, nodeCreated ? "created" : "updated", after,
+                + "%d retries, as calico-node %s", nodeName, nodeCreated ? "created"
+                        : created.isEmpty() && updated.isEmpty() ? "unchanged (nothing written)" : "updated", after,
                 elapsed.toMillis(), times, io.roundTrips(), io.requests(), io.keysRead(), io.bytesRead(), retries,
                 calicoRelease);
     }

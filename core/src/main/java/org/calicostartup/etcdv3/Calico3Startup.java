@@ -71,7 +71,10 @@ final class Calico3Startup {
         ObjectNode node = V3Resources.node(stored, name, context.profile().configuresAddresses(settings), after,
                 resolved.interfaces(), failAfter.isPresent() ? OptionalLong.empty() : settings.asNumberToSet(),
                 failAfter.isPresent() ? Optional.empty() : context.profile().k8sNodeRef(settings), context.clock());
-        if (storedNode.isEmpty()) {
+        boolean writesNode = V3NodeDecision.writesNode(settings, context.profile(), resolved);
+        if (!writesNode) {
+            LOG.info("Node {} unchanged: not written", name);
+        } else if (storedNode.isEmpty()) {
             ensureClusterInformation(List.of());
             create(nodeKey, node);
         } else {
@@ -92,7 +95,8 @@ final class Calico3Startup {
         if (get(V3Keys.felixNode(name)).isEmpty()) {
             create(V3Keys.felixNode(name), V3ClusterResources.felixNode(name, context.clock()));
         }
-        return new StartupOutcome(before, after, storedNode.isEmpty(), created, updated, checkRuns, List.of(), 0,
+        return new StartupOutcome(before, after, writesNode && storedNode.isEmpty(), created, updated, checkRuns,
+                List.of(), 0,
                 context.profile().recordedVersion(), name);
     }
 

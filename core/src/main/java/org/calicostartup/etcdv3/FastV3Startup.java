@@ -248,13 +248,20 @@ final class FastV3Startup {
 
     private Optional<StartupOutcome> write(V3Plan.Write plan) {
         long start = System.nanoTime();
+        if (plan.operations().isEmpty()) {
+            // Nothing changed: no transaction at all (what was decided rests on the read).
+            return Optional.of(new StartupOutcome(plan.before(), plan.after(), false, List.of(), List.of(),
+                    plan.conflictCheckRan(), plan.conflicts(), 0, context.profile().recordedVersion(), name));
+        }
         V3Response.Txn response = session.txn("write node " + name, plan.conditions(), plan.operations(), List.of());
         if (!response.succeeded()) {
             return Optional.empty();
         }
         List<String> created = new ArrayList<>();
         List<String> updated = new ArrayList<>();
-        (plan.nodeCreated() ? created : updated).add(plan.nodeKey());
+        if (plan.nodeWritten()) {
+            (plan.nodeCreated() ? created : updated).add(plan.nodeKey());
+        }
         List<V3Response.Txn> nested = response.txns();
         for (int i = 0; i < plan.shared().size(); i++) {
             V3Plan.SharedWrite shared = plan.shared().get(i);
@@ -265,8 +272,9 @@ final class FastV3Startup {
                 }
             }
         }
-        LOG.info("{} node {} with {} in one round trip: {} ms", plan.nodeCreated() ? "Created" : "Updated", name,
-                plan.after(), (System.nanoTime() - start) / 1_000_000);
+        LOG.info("{} node {} with {} in one round trip: {} ms", plan.nodeCreated() ? "Created"
+                : plan.nodeWritten() ? "Updated" : "Wrote the shared resources of", name, plan.after(),
+                (System.nanoTime() - start) / 1_000_000);
         if (plan.failAfter().isPresent()) {
             LOG.warn("Terminating");
             throw plan.failAfter().get();

@@ -64,11 +64,13 @@ final class V3NodeDecision {
      *
      * @param addresses         the addresses to write
      * @param interfaces        the interfaces to write ({@link NodeInterfaces#NOT_RECORDED}: the stored ones kept)
+     * @param changed           whether the addresses (v3.31+: or the interfaces) changed — calico-node's
+     *                          {@code checkConflicts}, whether or not the check then runs
      * @param checkRuns         whether the other nodes are checked for these addresses
      * @param failAfter         when present, the node (with {@code addresses}: calico-node's {@code clearNodeIPs})
      *                          is written and then startup fails with this
      */
-    record Resolved(StoredAddresses addresses, NodeInterfaces interfaces, boolean checkRuns,
+    record Resolved(StoredAddresses addresses, NodeInterfaces interfaces, boolean changed, boolean checkRuns,
             Optional<StartupException> failAfter) {
     }
 
@@ -92,16 +94,17 @@ final class V3NodeDecision {
             }
             StoredAddresses atFailure = resolution.failedFamily().isPresent()
                     ? resolution.whenFailed(own.before()) : resolution.addresses();
-            return new Resolved(clearAutodetected(settings, atFailure), NodeInterfaces.NOT_RECORDED, false, failure);
+            return new Resolved(clearAutodetected(settings, atFailure), NodeInterfaces.NOT_RECORDED, true, false,
+                    failure);
         }
         boolean interfacesChanged = interfaces.changes(own.stored().map(V3Resources::interfaces)
                 .orElse(Optional.of(List.of())).orElse(null));
         if (interfacesChanged && !resolution.changed()) {
             LOG.info("Node interfaces changed");
         }
-        boolean checkRuns = (resolution.changed() || interfacesChanged) && !settings.disableNodeIpCheck()
-                && profile.configuresAddresses(settings);
-        return new Resolved(resolution.addresses(), interfaces, checkRuns, Optional.empty());
+        boolean changed = resolution.changed() || interfacesChanged;
+        boolean checkRuns = changed && !settings.disableNodeIpCheck() && profile.configuresAddresses(settings);
+        return new Resolved(resolution.addresses(), interfaces, changed, checkRuns, Optional.empty());
     }
 
     /** Whether {@code IP} or {@code IP6} is {@code autodetect}: what {@code clearNodeIPs} may clear. */
@@ -122,6 +125,17 @@ final class V3NodeDecision {
             }
         }
         return result;
+    }
+
+    /**
+     * Whether calico-node writes the node: always before v3.26.2; from then only when its addresses or interfaces
+     * changed, {@code AS} is set (with a networking backend) or {@code CALICO_K8S_NODE_REF} is — so a policy-only
+     * node without a ref is never created ({@code needsNodeUpdate}, node/pkg/lifecycle/startup/startup.go@v3.26.2,
+     * @v3.32.1). A clearing write ({@code failAfter}) always writes.
+     */
+    static boolean writesNode(NodeSettings settings, ReleaseProfile profile, Resolved resolved) {
+        return !profile.writesNodeOnlyWhenChanged() || resolved.failAfter().isPresent() || resolved.changed()
+                || settings.asNumberToSet().isPresent() || profile.k8sNodeRef(settings).isPresent();
     }
 
     /**

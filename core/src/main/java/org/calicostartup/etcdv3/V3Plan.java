@@ -17,14 +17,16 @@ sealed interface V3Plan {
     }
 
     /**
-     * One transaction: if all {@code conditions} still hold, do {@code operations}. {@code shared} describes the
+     * One transaction: if all {@code conditions} still hold, do {@code operations} — none at all when nothing is to
+     * be written (then no transaction is sent). {@code nodeWritten}: whether they write the node
+     * ({@link org.calicostartup.profile.ReleaseProfile#writesNodeOnlyWhenChanged}). {@code shared} describes the
      * nested conditional transactions among the operations, in order, for the report. After a successful write,
      * {@code failAfter} (a conflict or autodetection failure that calico-node also reports after clearing an
      * out-of-date address) is thrown.
      */
     record Write(List<Cmp> conditions, List<Op> operations, List<SharedWrite> shared, String nodeKey,
-            boolean nodeCreated, StoredAddresses before, StoredAddresses after, boolean conflictCheckRan,
-            List<String> conflicts, Optional<StartupException> failAfter) implements V3Plan {
+            boolean nodeWritten, boolean nodeCreated, StoredAddresses before, StoredAddresses after,
+            boolean conflictCheckRan, List<String> conflicts, Optional<StartupException> failAfter) implements V3Plan {
     }
 
     /** A conditional create or update nested in the write; {@code create} distinguishes the two in the report. */

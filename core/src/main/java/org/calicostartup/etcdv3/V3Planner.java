@@ -117,15 +117,21 @@ final class V3Planner {
             node = V3Resources.node(stored, name, addresses, after, resolved.interfaces(), settings.asNumberToSet(),
                     context.profile().k8sNodeRef(settings), context.clock());
         }
-        operations.add(0, Op.put(nodeKey, V3Resources.bytes(node)));
+        boolean writeNode = V3NodeDecision.writesNode(settings, context.profile(), resolved);
+        if (writeNode) {
+            operations.add(0, Op.put(nodeKey, V3Resources.bytes(node)));
+        } else {
+            LOG.info("Node {} unchanged: not written (calico-node {} writes it only when it changed)", name,
+                    context.profile().release());
+        }
         if (failAfter.isEmpty()) {
             sharedResources(snapshot, operations, shared);
             if (addresses && claimsPermitted && view.isPresent()) {
                 V3Cover.plan(snapshot, view.get(), listed, name, config.claimsCover().minNodes(), operations);
             }
         }
-        return new V3Plan.Write(conditions, operations, shared, nodeKey, stored.isEmpty(), before, after,
-                checkRuns, conflicts.stream().map(Conflict::message).toList(), failAfter);
+        return new V3Plan.Write(conditions, operations, shared, nodeKey, writeNode, writeNode && stored.isEmpty(),
+                before, after, checkRuns, conflicts.stream().map(Conflict::message).toList(), failAfter);
     }
 
     private void logAsNumber(Optional<ObjectNode> stored) {

@@ -167,6 +167,14 @@ public final class ReleaseProfile {
         return release.atLeast(3, 16, 3) ? NoAddress.NONE_FAILS : NoAddress.IP_NONE_FAILS_WITHOUT_STORED;
     }
 
+    /**
+     * From v3.26.2 calico-node writes the node only when something in it changed ({@code needsNodeUpdate},
+     * node/pkg/lifecycle/startup/startup.go@v3.26.2, @v3.32.1; absent @v3.26.1); before, every start updates it.
+     */
+    public boolean writesNodeOnlyWhenChanged() {
+        return !etcdV2() && release.atLeast(3, 26, 2);
+    }
+
     /** How a release determines the node's name ({@code determineNodeName}). */
     public enum Naming {
         /**

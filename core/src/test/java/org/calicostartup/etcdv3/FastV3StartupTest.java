@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.calicostartup.StartupException;
@@ -69,11 +70,17 @@ class FastV3StartupTest extends SharedEtcdV3Test {
 
         assertFalse(restart.nodeCreated());
         assertFalse(restart.conflictCheckRan());
-        assertEquals(2, restart.io().roundTrips());
+        // calico-node v3.26.2+ (the default) writes an unchanged node not at all (needsNodeUpdate,
+        // node/pkg/lifecycle/startup/startup.go@v3.32.1): the read is the whole startup.
+        assertEquals(1, restart.io().roundTrips(), restart.summary());
+        assertEquals(List.of(), restart.created());
+        assertEquals(List.of(), restart.updated());
         assertTrue(restart.io().keysRead() < 10, "no node list on a restart: " + restart.summary());
         TreeMap<String, String> after = etcd.dump();
-        assertEquals(before.keySet(), after.keySet());
-        assertEquals(before.get(V3Keys.node("node-a")), after.get(V3Keys.node("node-a")));
+        assertEquals(before, after);
+        long revision = etcd.modRevision(V3Keys.node("node-a"));
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", "v3.26.1"), EtcdV3Fixture.host("10.0.0.11/24"));
+        assertTrue(etcd.modRevision(V3Keys.node("node-a")) > revision, "v3.26.1 updates it on every start");
     }
 
     @Test
@@ -273,7 +280,7 @@ class FastV3StartupTest extends SharedEtcdV3Test {
             assertEquals(2, first.io().roundTrips(), size + " nodes: " + first.summary());
             assertTrue(first.io().keysRead() >= size, first.summary());
             StartupReport restart = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
-            assertEquals(2, restart.io().roundTrips(), size + " nodes: " + restart.summary());
+            assertEquals(1, restart.io().roundTrips(), size + " nodes (nothing to write): " + restart.summary());
         }
     }
 

@@ -63,12 +63,24 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
      * ({@code configureAndCheckIPAddressSubnets}, pkg/startup/startup.go@v3.15.2 of projectcalico/node,
      * node/pkg/lifecycle/startup/startup.go@v3.22.1; returns at once @v3.26.2).
      */
-    @ParameterizedTest(name = "{0}: policy only writes the addresses: {1}")
-    @CsvSource({"v3.14.2, false", "v3.15.1, false", "v3.15.2, true", "v3.22.1, true", "v3.26.1, true",
-        "v3.26.2, false", "v3.32.1, false"})
-    void policyOnlyAddresses(String release, boolean written) {
+    @ParameterizedTest(name = "{0}: policy only writes the addresses: {1}, the node: {2}")
+    @CsvSource({"v3.14.2, false, true", "v3.15.1, false, true", "v3.15.2, true, true", "v3.22.1, true, true",
+        "v3.26.1, true, true", "v3.26.2, false, false", "v3.32.1, false, false"})
+    void policyOnlyAddresses(String release, boolean written, boolean nodeWritten) {
         StartupReport report = etcd.start(etcd.env("node-a", "CALICO_NETWORKING_BACKEND", "none", "AS", "64512",
                 "CALICO_STARTUP_CALICO_VERSION", release), EtcdV3Fixture.host("10.0.0.11/24"));
+        if (!nodeWritten) {
+            // v3.26.2+: nothing to update (no addresses, no AS number with this backend, no CALICO_K8S_NODE_REF), so
+            // calico-node never creates the node (needsNodeUpdate, startup.go@v3.26.2); with a ref it does.
+            assertTrue(etcd.get(V3Keys.node("node-a")).isEmpty(), report.summary());
+            assertFalse(report.conflictCheckRan(), report.summary());
+            assertTrue(etcd.get(V3Keys.CLAIMS + "ipv4/10.0.0.11").isEmpty());
+            etcd.start(etcd.env("node-a", "CALICO_NETWORKING_BACKEND", "none", "CALICO_K8S_NODE_REF", "k8s-a",
+                    "CALICO_STARTUP_CALICO_VERSION", release), EtcdV3Fixture.host("10.0.0.11/24"));
+            assertEquals("{\"orchRefs\":[{\"nodeName\":\"k8s-a\",\"orchestrator\":\"k8s\"}]}",
+                    etcd.json(V3Keys.node("node-a")).path("spec").toString());
+            return;
+        }
         JsonNode spec = etcd.json(V3Keys.node("node-a")).path("spec");
         if (written) {
             assertEquals("{\"ipv4Address\":\"10.0.0.11/24\"}", spec.path("bgp").toString(), "no AS number");
