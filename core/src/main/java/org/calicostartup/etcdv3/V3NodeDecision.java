@@ -130,8 +130,8 @@ final class V3NodeDecision {
     /**
      * Whether calico-node writes the node: always before v3.26.2; from then only when its addresses or interfaces
      * changed, {@code AS} is set (with a networking backend) or {@code CALICO_K8S_NODE_REF} is — so a policy-only
-     * node without a ref is never created ({@code needsNodeUpdate}, node/pkg/lifecycle/startup/startup.go@v3.26.2,
-     * @v3.32.1). A clearing write ({@code failAfter}) always writes.
+     * node without a ref is never created ({@code needsNodeUpdate}, node/pkg/lifecycle/startup/startup.go@v3.26.2
+     * and v3.32.1). A clearing write ({@code failAfter}) always writes.
      */
     static boolean writesNode(NodeSettings settings, ReleaseProfile profile, Resolved resolved) {
         return !profile.writesNodeOnlyWhenChanged() || resolved.failAfter().isPresent() || resolved.changed()
