@@ -80,8 +80,9 @@ final class ShowConfigCommand implements Callable<Integer> {
         } else {
             // As the release reads the pool variables (block size and selector from v3.10, VXLAN from v3.7/v3.23).
             org.calicostartup.profile.ReleaseProfile release = config.profileBeforeReading();
-            row(out, "Default IPv4 pool", pool(release.poolAsRead(config.ipv4Pool()), release));
-            row(out, "Default IPv6 pool", config.ipv6Supported() ? pool(release.poolAsRead(config.ipv6Pool()), release)
+            row(out, "Default IPv4 pool", pool(release.poolAsRead(config.ipv4Pool(), false), release));
+            row(out, "Default IPv6 pool", config.ipv6Supported() ? pool(release.poolAsRead(config.ipv6Pool(),
+                    config.ipv4Pool().cidrNone()), release)
                     : "none (FELIX_IPV6SUPPORT=false)");
         }
         row(out, "Cluster type", config.clusterType().isEmpty() ? "(unchanged)" : String.join(",",

@@ -49,7 +49,7 @@ record V3DefaultPools(List<Pool> pools, boolean enableIpip, boolean enableVxlan)
             if (v4.cidr().isEmpty()) {
                 LOG.info("Selected default IP pool is '{}'", cidr);
             }
-            PoolSettings settings = profile.poolAsRead(v4);
+            PoolSettings settings = profile.poolAsRead(v4, false);
             if (settings.vxlanMode() == EncapsulationMode.CROSS_SUBNET && !profile.hasVxlanCrossSubnet()) {
                 // calico-node terminates as it creates the pool ("Unrecognized VXLAN mode"); refused before writing.
                 throw StartupException.invalidValue("CALICO_IPV4POOL_VXLAN", "CrossSubnet", "\"Never\" or \"Always\""
@@ -63,7 +63,7 @@ record V3DefaultPools(List<Pool> pools, boolean enableIpip, boolean enableVxlan)
         if (v6.cidrNone()) {
             LOG.info("Skipping IPv6 pool configuration");
         } else if (!present.contains(IpFamily.V6) && ipv6Supported) {
-            PoolSettings settings = profile.poolAsRead(v6);
+            PoolSettings settings = profile.poolAsRead(v6, v4.cidrNone());
             pools.add(new Pool(V3Resources.DEFAULT_IPV6_POOL, settings,
                     v6.cidr().orElseGet(() -> profile.defaultIpv6Pool(V3Resources::randomUlaPrefix))));
             vxlan |= profile.enablesVxlanInFelix() && settings.vxlanMode() != EncapsulationMode.NEVER;

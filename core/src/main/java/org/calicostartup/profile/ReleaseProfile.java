@@ -375,10 +375,13 @@ public final class ReleaseProfile {
     /**
      * A default pool's settings as this release reads their variables: what it does not read yet (the IPv4 pool's
      * VXLAN mode before v3.7, the IPv6 pool's before v3.23; block size and node selector before v3.10; BGP export
-     * before v3.24) has the default calico-node would use.
+     * before v3.24) has the default calico-node would use. {@code ipv4PoolSkipped}: {@code CALICO_IPV4POOL_CIDR=none}
+     * — calico-node (v3.29+) then does not read {@code CALICO_IPV6POOL_VXLAN} either, which it reads with the IPv4
+     * variables ({@code configureIPPools}, node/pkg/lifecycle/startup/startup.go@v3.29.0, @v3.32.1).
      */
-    public PoolSettings poolAsRead(PoolSettings pool) {
-        boolean readsVxlan = pool.family() == IpFamily.V4 ? hasVxlanPools() : readsIpv6PoolVxlan();
+    public PoolSettings poolAsRead(PoolSettings pool, boolean ipv4PoolSkipped) {
+        boolean readsVxlan = pool.family() == IpFamily.V4 ? hasVxlanPools()
+                : readsIpv6PoolVxlan() && !ipv4PoolSkipped;
         boolean readsSizeAndSelector = readsPoolBlockSizeAndNodeSelector();
         return new PoolSettings(pool.family(), pool.cidr(), pool.ipipMode(),
                 readsVxlan ? pool.vxlanMode() : EncapsulationMode.NEVER, pool.natOutgoing(),

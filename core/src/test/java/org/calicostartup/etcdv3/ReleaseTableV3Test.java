@@ -258,6 +258,21 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
     }
 
     /**
+     * With CALICO_IPV4POOL_CIDR=none calico-node does not read CALICO_IPV6POOL_VXLAN, which it reads with the IPv4
+     * variables (configureIPPools, node/pkg/lifecycle/startup/startup.go@v3.29.0, @v3.32.1): the IPv6 pool is Never.
+     */
+    @Test
+    void withoutAnIpv4PoolTheIpv6PoolsVxlanVariableIsNotRead() {
+        assertTrue(java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/sys/net/ipv6")),
+                "this test needs a kernel with IPv6 (the default IPv6 pool is created only then)");
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", "v3.32.1", "FELIX_IPV6SUPPORT", "true",
+                "CALICO_IPV4POOL_CIDR", "none", "CALICO_IPV6POOL_VXLAN", "Always",
+                "CALICO_IPV6POOL_CIDR", "fd80:24e2:f998:72d6::/64"), EtcdV3Fixture.host("10.0.0.11/24"));
+        assertTrue(etcd.get(V3Keys.pool("default-ipv4-ippool")).isEmpty());
+        assertEquals("Never", etcd.json(V3Keys.pool("default-ipv6-ippool")).path("spec").path("vxlanMode").asText());
+    }
+
+    /**
      * CALICO_IPV6POOL_VXLAN sets the default IPv6 pool's vxlanMode from v3.23 (configureIPPools,
      * node/pkg/lifecycle/startup/startup.go@v3.23.0); v3.22.1 creates it with Never whatever the variable says, and
      * Felix's vxlanEnabled stays unset (no VXLAN pool was created).
