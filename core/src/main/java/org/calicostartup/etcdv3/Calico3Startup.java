@@ -95,6 +95,9 @@ final class Calico3Startup {
         if (get(V3Keys.felixNode(name)).isEmpty()) {
             create(V3Keys.felixNode(name), V3ClusterResources.felixNode(name, context.clock()));
         }
+        if (context.profile().createsDefaultBgpConfiguration() && get(V3Keys.BGP_DEFAULT).isEmpty()) {
+            create(V3Keys.BGP_DEFAULT, V3ClusterResources.bgpDefault(context.clock()));
+        }
         return new StartupOutcome(before, after, writesNode && storedNode.isEmpty(), created, updated, checkRuns,
                 List.of(), 0,
                 context.profile().recordedVersion(), name);

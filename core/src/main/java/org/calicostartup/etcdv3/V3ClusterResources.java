@@ -139,6 +139,16 @@ final class V3ClusterResources {
         return value == null || value.isNull();
     }
 
+    /**
+     * The default BGPConfiguration calico-node v3.32+ creates when it is missing ({@code ensureDefaultBGPConfigExists},
+     * node/pkg/lifecycle/startup/startup.go@v3.32.0): {@code NewBGPConfiguration()} named {@code default}, empty spec.
+     */
+    static ObjectNode bgpDefault(Clock clock) {
+        ObjectNode bgp = V3Resources.newResource("BGPConfiguration", "default", clock);
+        bgp.putObject("spec");
+        return bgp;
+    }
+
     static ObjectNode felixNode(String nodeName, Clock clock) {
         ObjectNode felix = V3Resources.newResource("FelixConfiguration", "node." + nodeName, clock);
         felix.putObject("spec").put("defaultEndpointToHostAction", "Return");

@@ -134,15 +134,18 @@ final class V3FirstRead {
         base.add(get(V3Keys.CLUSTER_INFORMATION, false));
         base.add(get(V3Keys.FELIX_DEFAULT, false));
         base.add(get(V3Keys.felixNode(name), false));
+        base.add(get(V3Keys.BGP_DEFAULT, false));
         return base;
     }
 
     /** The answers to {@link #baseReads}, in their order. */
     record Base(Optional<Stored> ownNode, Map<String, Stored> claims, List<Stored> pools,
-            Optional<Stored> info, Optional<Stored> felixDefault, Optional<Stored> felixNode) {
+            Optional<Stored> info, Optional<Stored> felixDefault, Optional<Stored> felixNode,
+            Optional<Stored> bgpDefault) {
 
         V3Snapshot snapshot(long revision, Optional<List<Stored>> nodes, V3Snapshot.Cover cover) {
-            return new V3Snapshot(revision, ownNode, claims, pools, info, felixDefault, felixNode, nodes, cover);
+            return new V3Snapshot(revision, ownNode, claims, pools, info, felixDefault, felixNode, bgpDefault, nodes,
+                    cover);
         }
     }
 
@@ -153,7 +156,7 @@ final class V3FirstRead {
             claims.put(key, single(gets.next()).orElse(Stored.absent(key)));
         }
         return new Base(ownNode, claims, all(gets.next()), single(gets.next()), single(gets.next()),
-                single(gets.next()));
+                single(gets.next()), single(gets.next()));
     }
 
     static Optional<Stored> single(V3Response.Range response) {

@@ -14,6 +14,8 @@ final class V3Keys {
     static final String IPPOOLS = RESOURCES + "ippools/";
     static final String CLUSTER_INFORMATION = RESOURCES + "clusterinformations/default";
     static final String FELIX_DEFAULT = RESOURCES + "felixconfigurations/default";
+    /** The default BGPConfiguration, created by calico-node v3.32+ when missing. */
+    static final String BGP_DEFAULT = RESOURCES + "bgpconfigurations/default";
     /** Per-IP ownership claims (see {@link org.calicostartup.node.IpClaims}). */
     static final String CLAIMS = org.calicostartup.node.IpClaims.PREFIX;
     /** The revision at which every node's addresses were claimed by that node (see {@code V3Cover}). */

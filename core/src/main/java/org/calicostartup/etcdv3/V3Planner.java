@@ -180,6 +180,10 @@ final class V3Planner {
             createIfAbsent(V3Keys.felixNode(name), V3ClusterResources.felixNode(name, context.clock()),
                     "FelixConfiguration node." + name, operations, shared);
         }
+        if (profile.createsDefaultBgpConfiguration() && snapshot.bgpDefault().isEmpty()) {
+            createIfAbsent(V3Keys.BGP_DEFAULT, V3ClusterResources.bgpDefault(context.clock()),
+                    "BGPConfiguration default", operations, shared);
+        }
     }
 
     private void createPool(V3DefaultPools.Pool pool, List<Op> operations, List<SharedWrite> shared) {

@@ -8,16 +8,19 @@ import java.util.Optional;
  * Everything one startup read, at one etcd revision.
  *
  * @param claims the IP claim keys that were read, present or not
+ * @param bgpDefault the default BGPConfiguration (read for calico-node v3.32+, which creates it when missing)
  * @param nodes  all nodes, when the read included them (first registration or an address change)
  */
 record V3Snapshot(long revision, Optional<Stored> ownNode, Map<String, Stored> claims, List<Stored> pools,
         Optional<Stored> clusterInformation, Optional<Stored> felixDefault, Optional<Stored> felixNode,
-        Optional<List<Stored>> nodes, Cover cover) {
+        Optional<Stored> bgpDefault, Optional<List<Stored>> nodes, Cover cover) {
 
+    /** Without a default BGPConfiguration and the cover not read. */
     V3Snapshot(long revision, Optional<Stored> ownNode, Map<String, Stored> claims, List<Stored> pools,
             Optional<Stored> clusterInformation, Optional<Stored> felixDefault, Optional<Stored> felixNode,
             Optional<List<Stored>> nodes) {
-        this(revision, ownNode, claims, pools, clusterInformation, felixDefault, felixNode, nodes, Cover.NOT_READ);
+        this(revision, ownNode, claims, pools, clusterInformation, felixDefault, felixNode, Optional.empty(), nodes,
+                Cover.NOT_READ);
     }
 
     /**

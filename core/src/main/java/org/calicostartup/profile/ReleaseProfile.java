@@ -175,6 +175,14 @@ public final class ReleaseProfile {
         return !etcdV2() && release.atLeast(3, 26, 2);
     }
 
+    /**
+     * calico-node creates the default BGPConfiguration when it is missing from v3.32.0
+     * ({@code ensureDefaultBGPConfigExists}, node/pkg/lifecycle/startup/startup.go@v3.32.0; absent @v3.31.7).
+     */
+    public boolean createsDefaultBgpConfiguration() {
+        return !etcdV2() && release.atLeast(3, 32);
+    }
+
     /** How a release determines the node's name ({@code determineNodeName}). */
     public enum Naming {
         /**

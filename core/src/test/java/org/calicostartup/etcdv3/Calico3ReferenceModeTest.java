@@ -16,22 +16,27 @@ import org.junit.jupiter.api.Test;
 /** calico-node v3's own request sequence, and that both modes leave the same Calico data behind. */
 class Calico3ReferenceModeTest extends SharedEtcdV3Test {
 
-    @Test
-    void firstRegistrationOnAnEmptyClusterTakesThirteenSequentialRequests() {
-        StartupReport report = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"),
-                StartupMode.CALICO_REFERENCE);
-        // get node, list nodes, get+create ClusterInformation, create node, list pools, re-list + create the v4
-        // pool, get ClusterInformation, get+create Felix default, get+create Felix node.<name>
-        assertEquals(13, report.io().requests(), report.summary());
-        assertEquals(13, report.io().roundTrips());
+    /**
+     * get node, list nodes, get+create ClusterInformation, create node, list pools, re-list + create the v4 pool, get
+     * ClusterInformation, get+create Felix default, get+create Felix node.&lt;name&gt; — and from v3.32 get+create the
+     * default BGPConfiguration (ensureDefaultBGPConfigExists, node/pkg/lifecycle/startup/startup.go@v3.32.0).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}: {1} sequential requests")
+    @org.junit.jupiter.params.provider.CsvSource({"v3.31.7, 13", "v3.32.1, 15"})
+    void firstRegistrationOnAnEmptyClusterTakesThirteenOrFifteenSequentialRequests(String release, int requests) {
+        StartupReport report = etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release),
+                EtcdV3Fixture.host("10.0.0.11/24"), StartupMode.CALICO_REFERENCE);
+        assertEquals(requests, report.io().requests(), report.summary());
+        assertEquals(requests, report.io().roundTrips());
     }
 
     /**
-     * get node, (update node,) list pools, get ClusterInformation, get Felix default, get Felix node: v3.26.2+ do
-     * not update an unchanged node (needsNodeUpdate, node/pkg/lifecycle/startup/startup.go@v3.26.2).
+     * get node, (update node,) list pools, get ClusterInformation, get Felix default, get Felix node (, get the
+     * default BGPConfiguration): v3.26.2+ do not update an unchanged node (needsNodeUpdate,
+     * node/pkg/lifecycle/startup/startup.go@v3.26.2); v3.32+ read the BGPConfiguration.
      */
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}: {1} requests")
-    @org.junit.jupiter.params.provider.CsvSource({"v3.26.1, 6", "v3.26.2, 5", "v3.32.1, 5"})
+    @org.junit.jupiter.params.provider.CsvSource({"v3.26.1, 6", "v3.26.2, 5", "v3.31.7, 5", "v3.32.1, 6"})
     void aRestartWithTheSameAddressTakesFiveOrSix(String release, int requests) {
         java.util.Map<String, String> env = etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release);
         etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24"), StartupMode.CALICO_REFERENCE);
@@ -45,8 +50,10 @@ class Calico3ReferenceModeTest extends SharedEtcdV3Test {
         etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"), StartupMode.CALICO_REFERENCE);
         StartupReport moved = etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.12/24"),
                 StartupMode.CALICO_REFERENCE);
-        assertEquals(7, moved.io().requests(), moved.summary());
-        assertEquals(301, moved.io().keysRead() - 5, moved.summary());
+        // get node, list nodes, update node, list pools, get ClusterInformation, get both Felix configurations, get
+        // the default BGPConfiguration (v3.32+)
+        assertEquals(8, moved.io().requests(), moved.summary());
+        assertEquals(301, moved.io().keysRead() - 6, moved.summary());
     }
 
     @Test

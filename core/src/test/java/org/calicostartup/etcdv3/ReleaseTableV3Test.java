@@ -559,6 +559,28 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
         etcd.start(env, EtcdV3Fixture.host("10.0.0.11/24"));
     }
 
+    /**
+     * v3.32+ create the default BGPConfiguration when it is missing (ensureDefaultBGPConfigExists,
+     * node/pkg/lifecycle/startup/startup.go@v3.32.0; absent @v3.31.7), empty spec; one that exists is left alone.
+     */
+    @ParameterizedTest(name = "{0}: default BGPConfiguration created {1}")
+    @CsvSource({"v3.31.7, false", "v3.32.0, true", "v3.32.1, true"})
+    void theDefaultBgpConfigurationFollowsTheRelease(String release, boolean created) {
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release), EtcdV3Fixture.host("10.0.0.11/24"));
+        assertEquals(created, etcd.get(V3Keys.BGP_DEFAULT).isPresent());
+        if (created) {
+            JsonNode bgp = etcd.json(V3Keys.BGP_DEFAULT);
+            assertEquals("BGPConfiguration", bgp.path("kind").asText());
+            assertEquals("default", bgp.path("metadata").path("name").asText());
+            assertEquals("{}", bgp.path("spec").toString());
+            String custom = bgp.toString().replace("\"spec\":{}", "\"spec\":{\"asNumber\":64512}");
+            etcd.put(V3Keys.BGP_DEFAULT, custom);
+            etcd.start(etcd.env("node-b", "CALICO_STARTUP_CALICO_VERSION", release),
+                    EtcdV3Fixture.host("10.0.0.12/24"));
+            assertEquals(custom, etcd.get(V3Keys.BGP_DEFAULT).orElseThrow());
+        }
+    }
+
     // ----------------------------------------------------------------------------- clearing on failure (v3.1+)
 
     /**

@@ -135,6 +135,7 @@ class V3FirstReadUnitTest {
         gets.add(range(revision, V3Keys.CLUSTER_INFORMATION));
         gets.add(range(revision, V3Keys.FELIX_DEFAULT));
         gets.add(range(revision));
+        gets.add(range(revision, V3Keys.BGP_DEFAULT));
         gets.add(cover ? range(revision, V3Keys.CLAIMS_COVER) : range(revision));
         switch (beside) {
             case NEWEST_NODES -> gets.add(range(revision, V3Keys.node("node-b"), V3Keys.node("node-c")));
