@@ -110,11 +110,13 @@ public final class ReleaseProfile {
     }
 
     /**
-     * The orchestrator ref this release writes: {@code CALICO_K8S_NODE_REF}, read by 2.6.x and from v3.1
-     * ({@code configureNodeRef}, calico_node/startup/startup.go@v2.6.12 and @v3.1.0) but not by v3.0 (@v3.0.1).
+     * The orchestrator ref this release writes: {@code CALICO_K8S_NODE_REF}, read from 2.6.3 and from v3.1
+     * ({@code configureNodeRef}, calico_node/startup/startup.go@v2.6.3, @v2.6.12 and @v3.1.0) but not by 2.6.0–2.6.2
+     * or v3.0 (absent @v2.6.2, @v3.0.1).
      */
     public Optional<String> k8sNodeRef(NodeSettings node) {
-        return etcdV2() || release.atLeast(3, 1) ? node.k8sNodeRef() : Optional.empty();
+        boolean reads = etcdV2() ? release.atLeast(2, 6, 3) : release.atLeast(3, 1);
+        return reads ? node.k8sNodeRef() : Optional.empty();
     }
 
     /**

@@ -65,7 +65,7 @@ final class Calico26Startup {
         create(V2Layout.READY, "true");
         create(V2Layout.CONFIG + "/ClusterGUID", V2Layout.clusterGuid());
         for (Request write : V2Layout.nodeWrites(name, decision.after(), decision.asNumber(),
-                config.node().k8sNodeRef())) {
+                context.profile().k8sNodeRef(config.node()))) {
             Response response = one(write);
             if (!response.ok() && !(write.method().equals("DELETE") && response.notFound())) {
                 throw new StartupException(Reason.INTERNAL, "Unable to set node resource configuration: " + write

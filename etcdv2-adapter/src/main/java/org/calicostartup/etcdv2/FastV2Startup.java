@@ -198,7 +198,7 @@ final class FastV2Startup {
     private List<String> write(V2Snapshot r, V2Rules.Decision decision, List<Request> leases) {
         List<Request> writes = new ArrayList<>(new V2SharedWrites(context).writes(r));
         writes.addAll(unlessAlreadyStored(V2Layout.nodeWrites(name, decision.after(), decision.asNumber(),
-                config.node().k8sNodeRef()), r));
+                context.profile().k8sNodeRef(config.node())), r));
         // A lease on an address just given up would block its next owner until it expires.
         writes.addAll(releases(decision.before(), decision.after()));
         List<Response> results = context.timer().time("write", () -> session.batch("write node " + name, writes));
@@ -274,7 +274,7 @@ final class FastV2Startup {
             return List.of();
         }
         List<Request> writes = new ArrayList<>(V2Layout.nodeWrites(name, cleared, decision.asNumber(),
-                config.node().k8sNodeRef()));
+                context.profile().k8sNodeRef(config.node())));
         writes.addAll(releases(decision.before(), cleared));
         return writes;
     }

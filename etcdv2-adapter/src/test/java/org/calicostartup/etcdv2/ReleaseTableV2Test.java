@@ -82,6 +82,17 @@ class ReleaseTableV2Test extends SharedEtcdV2Test {
         assertEquals("10.0.0.11/32", etcd.dump().get("/calico/bgp/v1/host/node-a/network_v4"));
     }
 
+    /** CALICO_K8S_NODE_REF is read from 2.6.3 (configureNodeRef, calico_node/startup/startup.go@v2.6.3; absent @v2.6.2). */
+    @ParameterizedTest(name = "{0} {1}: orchestrator ref written {2}")
+    @CsvSource({"FAST, v2.6.2, false", "CALICO_REFERENCE, v2.6.2, false", "FAST, v2.6.3, true",
+        "CALICO_REFERENCE, v2.6.12, true"})
+    void theOrchestratorRefFollowsTheRelease(StartupMode mode, String release, boolean written) {
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release, "CALICO_K8S_NODE_REF", "k8s-a"),
+                EtcdV2Fixture.host("10.0.0.11/24"), mode);
+        assertEquals(written, etcd.dump().containsKey("/calico/v1/host/node-a/orchestrator_refs"),
+                etcd.dump().keySet().toString());
+    }
+
     /** ensureDefaultConfig@v2.6.x records the running release; unset, the recorded one is kept. */
     @ParameterizedTest(name = "{0}: configured {1}, recorded before {2} -> {3}")
     @CsvSource({"FAST, v2.6.5, -, v2.6.5", "CALICO_REFERENCE, v2.6.5, -, v2.6.5", "FAST, -, -, v2.6.12",
