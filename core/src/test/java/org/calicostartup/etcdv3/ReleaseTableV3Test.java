@@ -485,7 +485,6 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
     @CsvSource({"v3.15.5, false", "v3.16.0, true"})
     void theCidrMethodExistsFromV316(String release, boolean accepted) {
         etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release), EtcdV3Fixture.host("10.0.0.11/24"));
-        String before = etcd.get(V3Keys.node("node-a")).orElseThrow();
         Map<String, String> env = etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release,
                 "IP_AUTODETECTION_METHOD", "cidr=10.0.0.0/8");
         if (accepted) {
@@ -493,12 +492,18 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
                     .orElseThrow().toString());
             return;
         }
-        StartupException e = assertThrows(StartupException.class,
-                () -> etcd.start(env, EtcdV3Fixture.host("10.0.0.12/24")));
-        assertEquals(StartupException.Reason.CONFIGURATION, e.reason());
-        assertTrue(e.getMessage().startsWith("Invalid value for IP_AUTODETECTION_METHOD: \"cidr=10.0.0.0/8\""),
-                e.getMessage());
-        assertEquals(before, etcd.get(V3Keys.node("node-a")).orElseThrow(), "nothing cleared or written");
+        assertFailsLeavingNodeA(env, EtcdV3Fixture.host("10.0.0.12/24"), StartupException.Reason.CONFIGURATION,
+                "Invalid value for IP_AUTODETECTION_METHOD: \"cidr=10.0.0.0/8\"");
+    }
+
+    /** Starts node-a with {@code env}, which must fail with {@code reason} and {@code message…}, node-a untouched. */
+    private void assertFailsLeavingNodeA(Map<String, String> env, InterfaceSource host, StartupException.Reason reason,
+            String message) {
+        String before = etcd.get(V3Keys.node("node-a")).orElseThrow();
+        StartupException e = assertThrows(StartupException.class, () -> etcd.start(env, host));
+        assertEquals(reason, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+        assertEquals(before, etcd.get(V3Keys.node("node-a")).orElseThrow(), "node-a neither cleared nor written");
     }
 
     /**
@@ -515,16 +520,13 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
         "v3.32.1 | true  | No IPv4 or IPv6 addresses configured or detected, required for Calico networking"})
     void ipNoneWithoutIp6FollowsTheRelease(String release, boolean keeps, String noneStored) {
         etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release), EtcdV3Fixture.host("10.0.0.11/24"));
-        String before = etcd.get(V3Keys.node("node-a")).orElseThrow();
         Map<String, String> env = etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release, "IP", "none");
         if (keeps) {
             assertEquals("10.0.0.11/24", etcd.start(env, EtcdV3Fixture.host("10.0.0.12/24")).after().ipv4()
                     .orElseThrow().toString());
         } else {
-            StartupException e = assertThrows(StartupException.class,
-                    () -> etcd.start(env, EtcdV3Fixture.host("10.0.0.12/24")));
-            assertTrue(e.getMessage().startsWith(noneStored), e.getMessage());
-            assertEquals(before, etcd.get(V3Keys.node("node-a")).orElseThrow());
+            assertFailsLeavingNodeA(env, EtcdV3Fixture.host("10.0.0.12/24"), StartupException.Reason.AUTODETECTION,
+                    noneStored);
         }
         StartupException e = assertThrows(StartupException.class, () -> etcd.start(etcd.env("node-b",
                 "CALICO_STARTUP_CALICO_VERSION", release, "IP", "none"), EtcdV3Fixture.host("10.0.0.13/24")));
