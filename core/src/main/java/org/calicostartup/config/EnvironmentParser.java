@@ -48,8 +48,9 @@ final class EnvironmentParser {
                     + "CALICO_IPV6POOL_CIDR defined.");
         }
         boolean v2 = datastore.type() == DatastoreType.ETCDV2;
-        PoolSettings ipv4Pool = pool(IpFamily.V4, v2);
-        PoolSettings ipv6Pool = pool(IpFamily.V6, v2);
+        ReleaseProfile release = ReleaseProfile.beforeReading(calicoVersion, datastore.type());
+        PoolSettings ipv4Pool = pool(IpFamily.V4, v2, release);
+        PoolSettings ipv6Pool = pool(IpFamily.V6, v2, release);
         NodeSettings node = node(naming, ReleaseProfile.beforeReading(calicoVersion, datastore.type()).naming());
         return new StartupConfig(datastore, node, ipv4Pool, ipv6Pool, noDefaultPools,
                 env.notFalse("FELIX_IPV6SUPPORT", true), list(env.get("CLUSTER_TYPE", "")),
@@ -176,17 +177,27 @@ final class EnvironmentParser {
 
     // -------------------------------------------------------------------------------------------------- pools
 
-    private PoolSettings pool(IpFamily family, boolean v2) {
+    /**
+     * A default pool's variables, as far as {@code release} (the configured one, else the datastore's default) reads
+     * them: one it does not read is not parsed either, so a value calico-node would ignore is not refused
+     * ({@code ReleaseProfile.poolAsRead} narrows them further for a release the cluster records).
+     */
+    private PoolSettings pool(IpFamily family, boolean v2, ReleaseProfile release) {
         String prefix = family == IpFamily.V4 ? "CALICO_IPV4POOL_" : "CALICO_IPV6POOL_";
         // "none" (Calico v3.29+) is kept as said; the release profile refuses it for older releases.
         boolean cidrNone = !v2 && env.get(prefix + "CIDR", "").equals("none");
+        // With CALICO_IPV4POOL_CIDR=none, v3.29+ read none of the IPv4 pool's variables, nor CALICO_IPV6POOL_VXLAN
+        // (configureIPPools, node/pkg/lifecycle/startup/startup.go@v3.29.0).
+        boolean ipv4Skipped = !v2 && env.get("CALICO_IPV4POOL_CIDR", "").equals("none")
+                && release.poolCidrNoneSkips();
+        boolean reads = !(family == IpFamily.V4 && ipv4Skipped);
         Optional<CidrAddress> cidr = env.get(prefix + "CIDR").filter(c -> !c.isEmpty() && !cidrNone).map(value ->
                 CidrAddress.parse(value).filter(c -> c.family() == family && value.contains("/"))
                         .orElseThrow(() -> StartupException.invalidValue(prefix + "CIDR", value, "an " + family
                                 + " network in CIDR notation such as "
                                 + (family == IpFamily.V4 ? "192.168.0.0/16" : "fd80:24e2:f998:72d6::/64"))));
         EncapsulationMode ipip = EncapsulationMode.NEVER;
-        if (family == IpFamily.V4) {
+        if (family == IpFamily.V4 && reads) {
             String value = env.get(prefix + "IPIP", "");
             if (v2 && !ReleaseProfile.of(CalicoRelease.DEFAULT_V2).acceptsIpipValue(value.toLowerCase(Locale.ROOT))) {
                 // calico-node 2.6 would write the node, then fail to create the pool; refused before any I/O.
@@ -196,14 +207,18 @@ final class EnvironmentParser {
             ipip = EncapsulationMode.parse(value).orElseThrow(() ->
                     StartupException.invalidValue(prefix + "IPIP", value, EncapsulationMode.ACCEPTED));
         }
-        String vxlanValue = env.get(prefix + "VXLAN", "");
+        boolean readsVxlan = family == IpFamily.V4 ? reads && release.hasVxlanPools()
+                : release.readsIpv6PoolVxlan() && !ipv4Skipped;
+        String vxlanValue = readsVxlan ? env.get(prefix + "VXLAN", "") : "";
         EncapsulationMode vxlan = EncapsulationMode.parse(vxlanValue).orElseThrow(() ->
                 StartupException.invalidValue(prefix + "VXLAN", vxlanValue, EncapsulationMode.ACCEPTED));
         if (ipip != EncapsulationMode.NEVER && vxlan != EncapsulationMode.NEVER) {
             throw configuration("Invalid configuration: both " + prefix + "IPIP and " + prefix + "VXLAN enable "
                     + "encapsulation on the default pool; choose one");
         }
-        int blockSize = blockSize(prefix + "BLOCK_SIZE", family);
+        boolean readsSizeAndSelector = reads && release.readsPoolBlockSizeAndNodeSelector();
+        int blockSize = readsSizeAndSelector ? blockSize(prefix + "BLOCK_SIZE", family)
+                : PoolSettings.defaultBlockSize(family);
         cidr.or(() -> Optional.of(PoolSettings.DEFAULT_IPV4_CIDR).filter(d -> family == IpFamily.V4)).ifPresent(c -> {
             if (c.prefixLength() > blockSize) {
                 throw configuration("Invalid configuration: the pool " + c + " from " + prefix + "CIDR is smaller "
@@ -211,7 +226,7 @@ final class EnvironmentParser {
             }
         });
         // Set but empty means all(), as Calico's pool defaulting does.
-        String selector = env.get(prefix + "NODE_SELECTOR").filter(s -> !s.isEmpty())
+        String selector = env.get(prefix + "NODE_SELECTOR").filter(s -> !s.isEmpty() && readsSizeAndSelector)
                 .orElse(PoolSettings.DEFAULT_NODE_SELECTOR);
         Selectors.validate(selector).ifPresent(problem -> {
             throw StartupException.invalidValue(prefix + "NODE_SELECTOR", selector,

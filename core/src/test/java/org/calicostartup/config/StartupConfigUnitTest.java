@@ -523,6 +523,31 @@ class StartupConfigUnitTest {
         return env;
     }
 
+    /**
+     * A pool variable the configured release does not read is not parsed, so a value calico-node ignores is not
+     * refused: block size and node selector before v3.10 (configureIPPools, pkg/startup/startup.go@v3.10.0), VXLAN
+     * before v3.7 (@v3.7.0) and in 2.6, the IPv4 pool's variables and CALICO_IPV6POOL_VXLAN with
+     * CALICO_IPV4POOL_CIDR=none (node/pkg/lifecycle/startup/startup.go@v3.29.0).
+     */
+    @Test
+    void poolVariablesTheReleaseDoesNotReadAreNotRefused() {
+        assertEquals(26, parse("CALICO_STARTUP_CALICO_VERSION", "v3.9.6", "CALICO_IPV4POOL_BLOCK_SIZE", "99",
+                "CALICO_IPV4POOL_NODE_SELECTOR", "has(").ipv4Pool().blockSize());
+        assertInvalid(env("CALICO_STARTUP_CALICO_VERSION", "v3.10.0", "CALICO_IPV4POOL_BLOCK_SIZE", "99"),
+                "CALICO_IPV4POOL_BLOCK_SIZE");
+        assertEquals(EncapsulationMode.NEVER, parse("CALICO_STARTUP_CALICO_VERSION", "v3.6.0",
+                "CALICO_IPV4POOL_VXLAN", "sometimes").ipv4Pool().vxlanMode());
+        assertInvalid(env("CALICO_STARTUP_CALICO_VERSION", "v3.7.0", "CALICO_IPV4POOL_VXLAN", "sometimes"),
+                "CALICO_IPV4POOL_VXLAN");
+        assertEquals(EncapsulationMode.NEVER, parse("DATASTORE_TYPE", "etcdv2", "CALICO_IPV4POOL_VXLAN", "sometimes")
+                .ipv4Pool().vxlanMode());
+        StartupConfig none = parse("CALICO_IPV4POOL_CIDR", "none", "CALICO_IPV4POOL_BLOCK_SIZE", "99",
+                "CALICO_IPV4POOL_IPIP", "sometimes", "CALICO_IPV6POOL_VXLAN", "sometimes");
+        assertTrue(none.ipv4Pool().cidrNone());
+        assertEquals(EncapsulationMode.NEVER, none.ipv6Pool().vxlanMode());
+        assertInvalid(env("CALICO_IPV6POOL_VXLAN", "sometimes"), "CALICO_IPV6POOL_VXLAN");
+    }
+
     private StartupConfig parse(String... keysAndValues) {
         return parse(env(keysAndValues));
     }
