@@ -13,7 +13,8 @@ import org.calicostartup.spi.IoStats;
  *
  * @param before            the node's addresses as stored before the startup (none for a new node)
  * @param after             the addresses it has now
- * @param nodeCreated       true when the node did not exist before, false when an existing node was updated
+ * @param nodeCreated       true when this startup created the node; false when it updated it, or (calico-node
+ *                          v3.26.2+) left it as it was — or, policy only without an orchestrator ref, did not create it
  * @param created           keys of resources created (node, pools, cluster information, Felix configuration, claims)
  * @param updated           keys of existing resources updated
  * @param conflictCheckRan  whether the addresses changed and the other nodes were checked for the same IPs

@@ -8,7 +8,7 @@ import org.calicostartup.node.StoredAddresses;
  * What a datastore's startup did, in terms every datastore shares; the facade turns it into the public
  * {@link org.calicostartup.StartupReport}, adding the name, datastore, mode, phase times, I/O and elapsed time once.
  *
- * @param nodeCreated      true when the node did not exist before, false when an existing node was updated
+ * @param nodeCreated      true when this startup created the node (false: updated, left as it was, or not created)
  * @param created          keys of resources created (node, pools, cluster information, Felix configuration, claims)
  * @param updated          keys of existing resources updated
  * @param conflictCheckRan whether the addresses changed and the other nodes were checked for the same IPs
