@@ -88,12 +88,22 @@ final class Calico3Startup {
         ensureClusterInformation(config.clusterType());
         Optional<Stored> felix = get(V3Keys.FELIX_DEFAULT);
         if (felix.isEmpty()) {
-            create(V3Keys.FELIX_DEFAULT, V3ClusterResources.felixDefault(false, false, context.clock()));
+            create(V3Keys.FELIX_DEFAULT, V3ClusterResources.felixDefault(false, false, context.profile(),
+                    context.clock()));
         } else {
             ensureFelixDefault(felix.get(), false, false);
         }
-        if (get(V3Keys.felixNode(name)).isEmpty()) {
-            create(V3Keys.felixNode(name), V3ClusterResources.felixNode(name, context.clock()));
+        Optional<Stored> felixNode = get(V3Keys.felixNode(name));
+        if (felixNode.isEmpty()) {
+            create(V3Keys.felixNode(name), V3ClusterResources.felixNode(name, context.profile(), context.clock()));
+        } else {
+            try {
+                V3ClusterResources.ensureFelixNode(V3Resources.parse(felixNode.get().value(), "FelixConfiguration"),
+                        context.profile()).ifPresent(updatedFelix -> update(felixNode.get(), updatedFelix));
+            } catch (MalformedException e) {
+                LOG.warn("Leaving malformed FelixConfiguration {} untouched: {}", felixNode.get().key(),
+                        e.getMessage());
+            }
         }
         if (context.profile().createsDefaultBgpConfiguration() && get(V3Keys.BGP_DEFAULT).isEmpty()) {
             create(V3Keys.BGP_DEFAULT, V3ClusterResources.bgpDefault(context.clock()));
@@ -119,7 +129,7 @@ final class Calico3Startup {
             if (ipip || vxlan) {
                 Optional<Stored> felix = get(V3Keys.FELIX_DEFAULT);
                 if (felix.isEmpty()) {
-                    ObjectNode created = V3ClusterResources.felixDefault(ipip, vxlan, context.clock());
+                    ObjectNode created = V3ClusterResources.felixDefault(ipip, vxlan, profile, context.clock());
                     ((ObjectNode) created.get("spec")).remove(List.of("logSeverityScreen", "reportingInterval"));
                     create(V3Keys.FELIX_DEFAULT, created);
                 } else {
@@ -133,7 +143,8 @@ final class Calico3Startup {
 
     private void ensureFelixDefault(Stored felix, boolean ipip, boolean vxlan) {
         try {
-            V3ClusterResources.ensureFelixDefault(V3Resources.parse(felix.value(), "FelixConfiguration"), ipip, vxlan)
+            V3ClusterResources.ensureFelixDefault(V3Resources.parse(felix.value(), "FelixConfiguration"), ipip, vxlan,
+                    context.profile())
                     .ifPresent(updatedFelix -> update(felix, updatedFelix));
         } catch (MalformedException e) {
             LOG.warn("Leaving malformed FelixConfiguration {} untouched: {}", felix.key(), e.getMessage());

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.calicostartup.profile.ReleaseProfile;
 
 /**
  * The cluster-wide Calico v3 resources a startup ensures — ClusterInformation {@code default} and the default and
@@ -90,7 +91,7 @@ final class V3ClusterResources {
      * {@code vxlanEnabled} when a pool that needs them was just created ({@code maybeEnableIPIP},
      * {@code maybeEnableVXLAN}, libcalico-go/lib/clientv3/ippool.go@v3.22.1). Fields in the Go struct's order.
      */
-    static ObjectNode felixDefault(boolean ipipEnabled, boolean vxlanEnabled, Clock clock) {
+    static ObjectNode felixDefault(boolean ipipEnabled, boolean vxlanEnabled, ReleaseProfile profile, Clock clock) {
         ObjectNode felix = V3Resources.newResource("FelixConfiguration", "default", clock);
         ObjectNode spec = felix.putObject("spec");
         spec.put("logSeverityScreen", "Info");
@@ -101,7 +102,36 @@ final class V3ClusterResources {
             spec.put("vxlanEnabled", true);
         }
         spec.put("reportingInterval", "0s");
+        clientDefaults(spec, profile);
         return felix;
+    }
+
+    /**
+     * What the client sets on a FelixConfiguration it creates or updates ({@link ReleaseProfile.FelixDefaults};
+     * {@code setDefaults}, libcalico-go/lib/clientv3/felixconfig.go@v3.32.1): each field only when unset; with
+     * {@code bpfConnectTimeLoadBalancingEnabled} set, NAT without CTLB Disabled and the load balancing as it says.
+     */
+    static void clientDefaults(ObjectNode spec, ReleaseProfile profile) {
+        ReleaseProfile.FelixDefaults defaults = profile.felixDefaults();
+        if (defaults == ReleaseProfile.FelixDefaults.NONE) {
+            return;
+        }
+        if (defaults == ReleaseProfile.FelixDefaults.FLOATING_IPS_AND_BPF) {
+            if (isUnset(spec.get("bpfConnectTimeLoadBalancing"))) {
+                spec.put("bpfConnectTimeLoadBalancing", "TCP");
+            }
+            if (isUnset(spec.get("bpfHostNetworkedNATWithoutCTLB"))) {
+                spec.put("bpfHostNetworkedNATWithoutCTLB", "Enabled");
+            }
+            JsonNode ctlbEnabled = spec.get("bpfConnectTimeLoadBalancingEnabled");
+            if (!isUnset(ctlbEnabled)) {
+                spec.put("bpfHostNetworkedNATWithoutCTLB", "Disabled");
+                spec.put("bpfConnectTimeLoadBalancing", ctlbEnabled.asBoolean() ? "Enabled" : "Disabled");
+            }
+        }
+        if (isUnset(spec.get("floatingIPs"))) {
+            spec.put("floatingIPs", "Disabled");
+        }
     }
 
     /**
@@ -109,7 +139,8 @@ final class V3ClusterResources {
      * and an empty {@code logSeverityScreen} (Info) filled, and {@code ipipEnabled} / {@code vxlanEnabled} set true
      * when asked and not set at all — an explicit false is left alone. Empty when nothing changes.
      */
-    static Optional<ObjectNode> ensureFelixDefault(ObjectNode stored, boolean enableIpip, boolean enableVxlan) {
+    static Optional<ObjectNode> ensureFelixDefault(ObjectNode stored, boolean enableIpip, boolean enableVxlan,
+            ReleaseProfile profile) {
         ObjectNode felix = stored.deepCopy();
         ObjectNode spec = felix.get("spec") instanceof ObjectNode s ? s : felix.putObject("spec");
         boolean changed = false;
@@ -132,7 +163,30 @@ final class V3ClusterResources {
         if (felix.get("metadata") instanceof ObjectNode m) {
             m.remove("resourceVersion");
         }
+        if (changed) {
+            clientDefaults(spec, profile);
+        }
         return changed ? Optional.of(felix) : Optional.empty();
+    }
+
+    /**
+     * The stored {@code node.<name>} FelixConfiguration with an empty {@code defaultEndpointToHostAction} set to
+     * {@code Return}, as calico-node does ({@code ensureDefaultConfig}, calico_node/startup/startup.go@v3.0.1,
+     * node/pkg/lifecycle/startup/startup.go@v3.32.1); empty when it has one.
+     */
+    static Optional<ObjectNode> ensureFelixNode(ObjectNode stored, ReleaseProfile profile) {
+        ObjectNode felix = stored.deepCopy();
+        ObjectNode spec = felix.get("spec") instanceof ObjectNode s ? s : felix.putObject("spec");
+        JsonNode action = spec.get("defaultEndpointToHostAction");
+        if (!isUnset(action) && !action.asText().isEmpty()) {
+            return Optional.empty();
+        }
+        spec.put("defaultEndpointToHostAction", "Return");
+        clientDefaults(spec, profile);
+        if (felix.get("metadata") instanceof ObjectNode m) {
+            m.remove("resourceVersion");
+        }
+        return Optional.of(felix);
     }
 
     private static boolean isUnset(JsonNode value) {
@@ -149,9 +203,9 @@ final class V3ClusterResources {
         return bgp;
     }
 
-    static ObjectNode felixNode(String nodeName, Clock clock) {
+    static ObjectNode felixNode(String nodeName, ReleaseProfile profile, Clock clock) {
         ObjectNode felix = V3Resources.newResource("FelixConfiguration", "node." + nodeName, clock);
-        felix.putObject("spec").put("defaultEndpointToHostAction", "Return");
+        clientDefaults(felix.putObject("spec").put("defaultEndpointToHostAction", "Return"), profile);
         return felix;
     }
 }

@@ -169,16 +169,23 @@ final class V3Planner {
         Optional<Stored> felix = snapshot.felixDefault();
         if (felix.isEmpty()) {
             createIfAbsent(V3Keys.FELIX_DEFAULT, V3ClusterResources.felixDefault(pools.enableIpip(), pools.enableVxlan(),
-                    context.clock()), "FelixConfiguration default", operations, shared);
+                    profile, context.clock()), "FelixConfiguration default", operations, shared);
         } else {
             parsed(felix.get(), "FelixConfiguration")
-                    .flatMap(stored -> V3ClusterResources.ensureFelixDefault(stored, pools.enableIpip(), pools.enableVxlan()))
+                    .flatMap(stored -> V3ClusterResources.ensureFelixDefault(stored, pools.enableIpip(), pools.enableVxlan(),
+                            profile))
                     .ifPresent(updated -> updateIfUnchanged(felix.get(), updated, "FelixConfiguration default",
                             operations, shared));
         }
-        if (snapshot.felixNode().isEmpty()) {
-            createIfAbsent(V3Keys.felixNode(name), V3ClusterResources.felixNode(name, context.clock()),
+        Optional<Stored> felixNode = snapshot.felixNode();
+        if (felixNode.isEmpty()) {
+            createIfAbsent(V3Keys.felixNode(name), V3ClusterResources.felixNode(name, profile, context.clock()),
                     "FelixConfiguration node." + name, operations, shared);
+        } else {
+            parsed(felixNode.get(), "FelixConfiguration")
+                    .flatMap(stored -> V3ClusterResources.ensureFelixNode(stored, profile))
+                    .ifPresent(updated -> updateIfUnchanged(felixNode.get(), updated, "FelixConfiguration node."
+                            + name, operations, shared));
         }
         if (profile.createsDefaultBgpConfiguration() && snapshot.bgpDefault().isEmpty()) {
             createIfAbsent(V3Keys.BGP_DEFAULT, V3ClusterResources.bgpDefault(context.clock()),

@@ -231,7 +231,8 @@ final class V3Resources {
     /**
      * A default pool as {@code createIPPool} builds it (node/pkg/lifecycle/startup/startup.go@v3.22.1, @v3.24.0), from
      * {@code settings} as the release reads them ({@code V3DefaultPools}): the fields its IPPoolSpec has —
-     * {@code vxlanMode} from v3.7, {@code blockSize} from v3.3, {@code nodeSelector} from v3.5.
+     * {@code vxlanMode} from v3.7, {@code blockSize} from v3.3, {@code nodeSelector} from v3.5 — and the client's
+     * defaults on create: {@code allowedUses} from v3.21, {@code assignmentMode} from v3.30.
      */
     static ObjectNode pool(String name, PoolSettings settings, CidrAddress cidr, ReleaseProfile profile,
             Clock clock) {
@@ -253,6 +254,12 @@ final class V3Resources {
         }
         if (profile.poolsHaveNodeSelector()) {
             spec.put("nodeSelector", settings.nodeSelector());
+        }
+        if (profile.poolsHaveAllowedUses()) {
+            spec.putArray("allowedUses").add("Workload").add("Tunnel");
+        }
+        if (profile.poolsHaveAssignmentMode()) {
+            spec.put("assignmentMode", "Automatic");
         }
         return pool;
     }

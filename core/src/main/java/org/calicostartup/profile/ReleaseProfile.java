@@ -185,6 +185,37 @@ public final class ReleaseProfile {
         return !etcdV2() && release.atLeast(3, 32);
     }
 
+    /**
+     * The client defaults a created pool's {@code allowedUses} to {@code [Workload, Tunnel]} from v3.21
+     * ({@code validateAndSetDefaults}, libcalico-go lib/clientv3/ippool.go@v3.21.0; absent @v3.20.0).
+     */
+    public boolean poolsHaveAllowedUses() {
+        return !etcdV2() && release.atLeast(3, 21);
+    }
+
+    /**
+     * … and its {@code assignmentMode} to {@code Automatic} from v3.30 (libcalico-go/lib/clientv3/ippool.go@v3.30.0
+     * of projectcalico/calico; absent @v3.29.7).
+     */
+    public boolean poolsHaveAssignmentMode() {
+        return !etcdV2() && release.atLeast(3, 30);
+    }
+
+    /**
+     * What the client sets on every FelixConfiguration it creates or updates ({@code setDefaults},
+     * libcalico-go/lib/clientv3/felixconfig.go): {@code floatingIPs} from v3.22.2 (@v3.22.2, @v3.23.0; absent
+     * @v3.22.1), the BPF connect-time load-balancing fields from v3.27 (@v3.27.0; absent @v3.26.5).
+     */
+    public enum FelixDefaults { NONE, FLOATING_IPS, FLOATING_IPS_AND_BPF }
+
+    /** See {@link FelixDefaults}. */
+    public FelixDefaults felixDefaults() {
+        if (etcdV2() || !release.atLeast(3, 22, 2)) {
+            return FelixDefaults.NONE;
+        }
+        return release.atLeast(3, 27) ? FelixDefaults.FLOATING_IPS_AND_BPF : FelixDefaults.FLOATING_IPS;
+    }
+
     /** How a release determines the node's name ({@code determineNodeName}). */
     public enum Naming {
         /**

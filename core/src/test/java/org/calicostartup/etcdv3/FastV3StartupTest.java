@@ -46,14 +46,20 @@ class FastV3StartupTest extends SharedEtcdV3Test {
 
         JsonNode pool = etcd.json(V3Keys.pool("default-ipv4-ippool"));
         assertEquals("IPPool", pool.path("kind").asText());
+        // allowedUses (v3.21+) and assignmentMode (v3.30+): the client's defaults on create
+        // (libcalico-go/lib/clientv3/ippool.go@v3.32.1 validateAndSetDefaults).
         assertEquals("{\"cidr\":\"192.168.0.0/16\",\"vxlanMode\":\"Never\",\"ipipMode\":\"Never\",\"natOutgoing\":true,"
-                + "\"blockSize\":26,\"nodeSelector\":\"all()\"}", pool.path("spec").toString());
+                + "\"blockSize\":26,\"nodeSelector\":\"all()\",\"allowedUses\":[\"Workload\",\"Tunnel\"],"
+                + "\"assignmentMode\":\"Automatic\"}", pool.path("spec").toString());
         JsonNode info = etcd.json(V3Keys.CLUSTER_INFORMATION).path("spec");
         assertTrue(info.path("clusterGUID").asText().matches("[0-9a-f]{32}"), info.toString());
         assertTrue(info.path("datastoreReady").asBoolean());
-        assertEquals("{\"logSeverityScreen\":\"Info\",\"reportingInterval\":\"0s\"}",
+        // With the client's defaults on create (setDefaults, libcalico-go/lib/clientv3/felixconfig.go@v3.32.1).
+        String clientDefaults = "\"bpfConnectTimeLoadBalancing\":\"TCP\",\"bpfHostNetworkedNATWithoutCTLB\":\"Enabled\","
+                + "\"floatingIPs\":\"Disabled\"}";
+        assertEquals("{\"logSeverityScreen\":\"Info\",\"reportingInterval\":\"0s\"," + clientDefaults,
                 etcd.json(V3Keys.FELIX_DEFAULT).path("spec").toString());
-        assertEquals("{\"defaultEndpointToHostAction\":\"Return\"}",
+        assertEquals("{\"defaultEndpointToHostAction\":\"Return\"," + clientDefaults,
                 etcd.json(V3Keys.felixNode("node-a")).path("spec").toString());
         assertEquals("{\"node\":\"node-a\"}", etcd.get(V3Keys.CLAIMS + "ipv4/10.0.0.11").orElseThrow());
         assertEquals("node-a", Files.readString(tmp.resolve("node-a.nodename")));
@@ -137,7 +143,8 @@ class FastV3StartupTest extends SharedEtcdV3Test {
         assertEquals("{\"node\":\"node-6\"}", etcd.get(V3Keys.CLAIMS + "ipv6/fd00::11").orElseThrow());
         if (Files.isDirectory(Path.of("/proc/sys/net/ipv6"))) {
             assertEquals("{\"cidr\":\"fd80:24e2:f998:72d6::/64\",\"vxlanMode\":\"Never\",\"ipipMode\":\"Never\","
-                    + "\"blockSize\":122,\"nodeSelector\":\"all()\"}",
+                    + "\"blockSize\":122,\"nodeSelector\":\"all()\",\"allowedUses\":[\"Workload\",\"Tunnel\"],"
+                    + "\"assignmentMode\":\"Automatic\"}",
                     etcd.json(V3Keys.pool("default-ipv6-ippool")).path("spec").toString());
         }
     }

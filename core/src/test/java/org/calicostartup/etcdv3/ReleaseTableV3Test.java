@@ -195,8 +195,9 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
         "v3.7.0  | ''     | Always | {\"logSeverityScreen\":\"Info\",\"vxlanEnabled\":true,\"reportingInterval\":\"0s\"} | Always",
         "v3.22.1 | Always | ''     | {\"logSeverityScreen\":\"Info\",\"ipipEnabled\":true,\"reportingInterval\":\"0s\"} | Never",
         "v3.22.1 | ''     | Always | {\"logSeverityScreen\":\"Info\",\"vxlanEnabled\":true,\"reportingInterval\":\"0s\"} | Always",
-        "v3.23.0 | Always | ''     | {\"logSeverityScreen\":\"Info\",\"reportingInterval\":\"0s\"}                      | Never",
-        "v3.32.1 | ''     | Always | {\"logSeverityScreen\":\"Info\",\"reportingInterval\":\"0s\"}                      | Always",
+        "v3.23.0 | Always | ''     | {\"logSeverityScreen\":\"Info\",\"reportingInterval\":\"0s\",\"floatingIPs\":\"Disabled\"} | Never",
+        "v3.32.1 | ''     | Always | {\"logSeverityScreen\":\"Info\",\"reportingInterval\":\"0s\",\"bpfConnectTimeLoadBalancing\":\"TCP\","
+            + "\"bpfHostNetworkedNATWithoutCTLB\":\"Enabled\",\"floatingIPs\":\"Disabled\"} | Always",
     })
     void felixEncapsulationDefaults(String release, String ipip, String vxlan, String felixSpec, String vxlanMode) {
         etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release, "CALICO_IPV4POOL_IPIP", ipip,
@@ -580,6 +581,50 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
             etcd.start(etcd.env("node-b", "CALICO_STARTUP_CALICO_VERSION", release),
                     EtcdV3Fixture.host("10.0.0.12/24"));
             assertEquals(custom, etcd.get(V3Keys.BGP_DEFAULT).orElseThrow());
+        }
+    }
+
+    /**
+     * The pool fields the client defaults on create: allowedUses [Workload, Tunnel] from v3.21 (validateAndSetDefaults,
+     * libcalico-go lib/clientv3/ippool.go@v3.21.0; absent @v3.20.0), assignmentMode Automatic from v3.30
+     * (libcalico-go/lib/clientv3/ippool.go@v3.30.0; absent @v3.29.7).
+     */
+    @ParameterizedTest(name = "{0}: allowedUses {1}, assignmentMode {2}")
+    @CsvSource(delimiter = '|', value = {"v3.20.6 | - | -", "v3.21.0 | [\"Workload\",\"Tunnel\"] | -",
+        "v3.29.7 | [\"Workload\",\"Tunnel\"] | -", "v3.30.0 | [\"Workload\",\"Tunnel\"] | \"Automatic\""})
+    void poolDefaultsOfTheClient(String release, String allowedUses, String assignmentMode) {
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release), EtcdV3Fixture.host("10.0.0.11/24"));
+        JsonNode spec = etcd.json(V3Keys.pool("default-ipv4-ippool")).path("spec");
+        assertEquals(allowedUses, spec.has("allowedUses") ? spec.path("allowedUses").toString() : "-", spec.toString());
+        assertEquals(assignmentMode, spec.has("assignmentMode") ? spec.path("assignmentMode").toString() : "-");
+    }
+
+    /**
+     * The client's FelixConfiguration defaults on create and update (setDefaults, libcalico-go/lib/clientv3/
+     * felixconfig.go): floatingIPs from v3.22.2 (absent @v3.22.1), the BPF load-balancing pair from v3.27 (@v3.27.0;
+     * absent @v3.26.5) — and an existing node.&lt;name&gt; without defaultEndpointToHostAction gets Return
+     * (ensureDefaultConfig, node/pkg/lifecycle/startup/startup.go@v3.22.1), with the defaults.
+     */
+    @ParameterizedTest(name = "{0}: Felix node config {1}")
+    @CsvSource(delimiter = '|', value = {
+        "v3.22.1 | {\"defaultEndpointToHostAction\":\"Return\"}",
+        "v3.22.2 | {\"defaultEndpointToHostAction\":\"Return\",\"floatingIPs\":\"Disabled\"}",
+        "v3.26.5 | {\"defaultEndpointToHostAction\":\"Return\",\"floatingIPs\":\"Disabled\"}",
+        "v3.27.0 | {\"defaultEndpointToHostAction\":\"Return\",\"bpfConnectTimeLoadBalancing\":\"TCP\","
+            + "\"bpfHostNetworkedNATWithoutCTLB\":\"Enabled\",\"floatingIPs\":\"Disabled\"}"})
+    void felixClientDefaults(String release, String nodeSpec) {
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release), EtcdV3Fixture.host("10.0.0.11/24"));
+        assertEquals(nodeSpec, etcd.json(V3Keys.felixNode("node-a")).path("spec").toString());
+        // An existing node config without the action is completed; the fields it has are kept.
+        String bare = etcd.get(V3Keys.felixNode("node-a")).orElseThrow().replaceAll("\"spec\":\\{.*\\}\\s*}$",
+                "\"spec\":{\"bpfConnectTimeLoadBalancingEnabled\":true}}");
+        etcd.put(V3Keys.felixNode("node-a"), bare);
+        etcd.start(etcd.env("node-a", "CALICO_STARTUP_CALICO_VERSION", release), EtcdV3Fixture.host("10.0.0.11/24"));
+        JsonNode spec = etcd.json(V3Keys.felixNode("node-a")).path("spec");
+        assertEquals("Return", spec.path("defaultEndpointToHostAction").asText(), spec.toString());
+        if (release.equals("v3.27.0")) {
+            assertEquals("Enabled", spec.path("bpfConnectTimeLoadBalancing").asText(), spec.toString());
+            assertEquals("Disabled", spec.path("bpfHostNetworkedNATWithoutCTLB").asText(), spec.toString());
         }
     }
 
