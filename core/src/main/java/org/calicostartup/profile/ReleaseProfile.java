@@ -203,8 +203,8 @@ public final class ReleaseProfile {
 
     /**
      * What the client sets on every FelixConfiguration it creates or updates ({@code setDefaults},
-     * libcalico-go/lib/clientv3/felixconfig.go): {@code floatingIPs} from v3.22.2 (@v3.22.2, @v3.23.0; absent
-     * @v3.22.1), the BPF connect-time load-balancing fields from v3.27 (@v3.27.0; absent @v3.26.5).
+     * libcalico-go/lib/clientv3/felixconfig.go): {@code floatingIPs} from v3.22.2 (@v3.22.2, @v3.23.0; absent at
+     * v3.22.1), the BPF connect-time load-balancing fields from v3.27 (@v3.27.0; absent @v3.26.5).
      */
     public enum FelixDefaults { NONE, FLOATING_IPS, FLOATING_IPS_AND_BPF }
 
