@@ -299,8 +299,14 @@ final class EnvironmentParser {
         return !env.get(variable, "").isEmpty();
     }
 
+    /**
+     * {@code CLUSTER_TYPE}'s items as calico-node splits them ({@code strings.Split(clusterType, ",")}, no trimming,
+     * empty items kept; {@code ensureClusterInformation}, libcalico-go/lib/clientv3/client.go@v3.32.1,
+     * {@code updateClusterType}, calico_node/startup/startup.go@v2.6.12): joined with {@code ,} they give the value
+     * back. Unset or empty: none.
+     */
     private static List<String> list(String value) {
-        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return value.isEmpty() ? List.of() : List.of(value.split(",", -1));
     }
 
     static StartupException configuration(String message) {

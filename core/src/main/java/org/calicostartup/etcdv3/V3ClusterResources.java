@@ -66,16 +66,27 @@ final class V3ClusterResources {
             spec.put("datastoreReady", true);
             changed = true;
         }
-        List<String> types = new ArrayList<>(Arrays.stream(spec.path("clusterType").asText("").split(","))
-                .map(String::trim).filter(t -> !t.isEmpty()).toList());
-        for (String type : clusterType) {
-            if (!types.contains(type)) {
-                types.add(type);
+        // As ensureClusterInformation does (libcalico-go/lib/clientv3/client.go@v3.32.1): an empty stored type takes
+        // CLUSTER_TYPE as it is; else each of its items not among the stored ones (as split, untrimmed) is appended.
+        String wanted = String.join(",", clusterType);
+        String existing = spec.path("clusterType").asText("");
+        if (!wanted.isEmpty() && existing.isEmpty()) {
+            spec.put("clusterType", wanted);
+            changed = true;
+        } else if (!wanted.isEmpty()) {
+            List<String> types = new ArrayList<>(Arrays.asList(existing.split(",", -1)));
+            java.util.Set<String> storedTypes = new java.util.HashSet<>(types);
+            boolean added = false;
+            for (String type : wanted.split(",", -1)) {
+                if (!storedTypes.contains(type)) {
+                    types.add(type);
+                    added = true;
+                }
+            }
+            if (added) {
+                spec.put("clusterType", String.join(",", types));
                 changed = true;
             }
-        }
-        if (!types.isEmpty()) {
-            spec.put("clusterType", String.join(",", types));
         }
         if (info.get("metadata") instanceof ObjectNode m) {
             m.remove("resourceVersion");

@@ -385,8 +385,10 @@ class StartupConfigUnitTest {
 
     @Test
     void clusterTypeAndLogLevel() {
+        // Split as calico-node splits it (strings.Split, nothing trimmed or dropped): joined, the value comes back.
         StartupConfig config = parse("CLUSTER_TYPE", "k8s, bgp,,kubeadm ", "CALICO_STARTUP_LOGLEVEL", "WARNING");
-        assertEquals(List.of("k8s", "bgp", "kubeadm"), config.clusterType());
+        assertEquals(List.of("k8s", " bgp", "", "kubeadm "), config.clusterType());
+        assertEquals(List.of(), parse("CLUSTER_TYPE", "").clusterType());
         assertEquals("warning", config.logLevel());
         assertInvalid("CALICO_STARTUP_LOGLEVEL", "verbose", "a log level");
     }

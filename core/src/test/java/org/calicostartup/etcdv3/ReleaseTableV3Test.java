@@ -628,6 +628,36 @@ class ReleaseTableV3Test extends SharedEtcdV3Test {
         }
     }
 
+    /**
+     * CLUSTER_TYPE as ensureClusterInformation merges it (libcalico-go/lib/clientv3/client.go@v3.22.1, @v3.32.1): taken
+     * as it is when nothing is stored; else each item (split at commas, untrimmed) not among the stored ones appended.
+     */
+    @ParameterizedTest(name = "stored {0}, CLUSTER_TYPE {1} -> {2}")
+    @CsvSource(delimiter = '|', value = {"- | k8s, bgp | k8s, bgp", "k8s,bgp | k8s, bgp | k8s,bgp, bgp",
+        "k8s | bgp,,k8s | k8s,bgp,", "k8s, bgp | k8s | k8s, bgp"})
+    void clusterTypeIsMergedAsCalicoNodeMergesIt(String stored, String clusterType, String merged) {
+        etcd.start(etcd.env("node-a"), EtcdV3Fixture.host("10.0.0.11/24"));
+        ObjectNodeEdit.put(etcd, V3Keys.CLUSTER_INFORMATION, "clusterType", stored.equals("-") ? null : stored);
+        etcd.start(etcd.env("node-b", "CLUSTER_TYPE", clusterType), EtcdV3Fixture.host("10.0.0.12/24"));
+        assertEquals(merged, etcd.json(V3Keys.CLUSTER_INFORMATION).path("spec").path("clusterType").asText());
+    }
+
+    /** Sets or removes one field of a stored resource's spec. */
+    private static final class ObjectNodeEdit {
+        static void put(EtcdV3Fixture etcd, String key, String field, String value) {
+            com.fasterxml.jackson.databind.node.ObjectNode json =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) etcd.json(key);
+            com.fasterxml.jackson.databind.node.ObjectNode spec =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) json.path("spec");
+            if (value == null) {
+                spec.remove(field);
+            } else {
+                spec.put(field, value);
+            }
+            etcd.put(key, json.toString());
+        }
+    }
+
     // ----------------------------------------------------------------------------- clearing on failure (v3.1+)
 
     /**

@@ -171,12 +171,12 @@ final class V2Layout {
 
     /** {@code existing} with the missing items of {@code wanted} appended (comma list); empty if nothing is missing. */
     static Optional<String> mergeClusterType(String existing, List<String> wanted) {
-        List<String> types = new ArrayList<>();
-        for (String t : existing.split(",")) {
-            if (!t.trim().isEmpty()) {
-                types.add(t.trim());
-            }
+        // updateClusterType (calico_node/startup/startup.go@v2.6.12): an empty stored value takes CLUSTER_TYPE as it
+        // is; else each of its items not yet in the list (as split, untrimmed; the list grows as it goes) is appended.
+        if (existing.isEmpty()) {
+            return wanted.isEmpty() ? Optional.empty() : Optional.of(String.join(",", wanted));
         }
+        List<String> types = new ArrayList<>(List.of(existing.split(",", -1)));
         boolean changed = false;
         for (String t : wanted) {
             if (!types.contains(t)) {

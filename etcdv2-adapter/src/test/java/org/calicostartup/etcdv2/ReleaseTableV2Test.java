@@ -93,6 +93,22 @@ class ReleaseTableV2Test extends SharedEtcdV2Test {
                 etcd.dump().keySet().toString());
     }
 
+    /**
+     * CLUSTER_TYPE as updateClusterType merges it (calico_node/startup/startup.go@v2.6.12): as it is when nothing is
+     * stored, else each item (split at commas, untrimmed) not yet in the list appended.
+     */
+    @ParameterizedTest(name = "{0}: stored {1}, CLUSTER_TYPE {2} -> {3}")
+    @CsvSource(delimiter = '|', value = {"FAST | - | k8s, bgp | k8s, bgp", "CALICO_REFERENCE | - | k8s, bgp | k8s, bgp",
+        "FAST | k8s | bgp,,k8s,bgp | k8s,bgp,", "CALICO_REFERENCE | k8s | bgp,,k8s,bgp | k8s,bgp,",
+        "FAST | k8s,bgp | k8s, bgp | k8s,bgp, bgp"})
+    void clusterTypeIsMergedAsCalicoNodeMergesIt(StartupMode mode, String stored, String clusterType, String merged) {
+        if (!stored.equals("-")) {
+            etcd.put("/calico/v1/config/ClusterType", stored);
+        }
+        etcd.start(etcd.env("node-a", "CLUSTER_TYPE", clusterType), EtcdV2Fixture.host("10.0.0.11/24"), mode);
+        assertEquals(merged, etcd.dump().get("/calico/v1/config/ClusterType"));
+    }
+
     /** ensureDefaultConfig@v2.6.x records the running release; unset, the recorded one is kept. */
     @ParameterizedTest(name = "{0}: configured {1}, recorded before {2} -> {3}")
     @CsvSource({"FAST, v2.6.5, -, v2.6.5", "CALICO_REFERENCE, v2.6.5, -, v2.6.5", "FAST, -, -, v2.6.12",
