@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
 import org.calicostartup.spi.StartupOutcome;
@@ -67,10 +66,8 @@ final class Calico3Startup {
             after = outcome.after();
             failAfter = outcome.failAfter();
         }
-        // After a failure calico-node writes the node as clearNodeIPs left it: no AS number or orchestrator ref yet.
-        ObjectNode node = V3Resources.node(stored, name, context.profile().configuresAddresses(settings), after,
-                resolved.interfaces(), failAfter.isPresent() ? OptionalLong.empty() : settings.asNumberToSet(),
-                failAfter.isPresent() ? Optional.empty() : context.profile().k8sNodeRef(settings), context.clock());
+        ObjectNode node = V3NodeDecision.node(settings, context.profile(), name, own, after, resolved.interfaces(),
+                failAfter.isPresent(), context.clock());
         boolean writesNode = V3NodeDecision.writesNode(settings, context.profile(), resolved);
         if (!writesNode) {
             LOG.info("Node {} unchanged: not written", name);
@@ -97,13 +94,9 @@ final class Calico3Startup {
         if (felixNode.isEmpty()) {
             create(V3Keys.felixNode(name), V3ClusterResources.felixNode(name, context.profile(), context.clock()));
         } else {
-            try {
-                V3ClusterResources.ensureFelixNode(V3Resources.parse(felixNode.get().value(), "FelixConfiguration"),
-                        context.profile()).ifPresent(updatedFelix -> update(felixNode.get(), updatedFelix));
-            } catch (MalformedException e) {
-                LOG.warn("Leaving malformed FelixConfiguration {} untouched: {}", felixNode.get().key(),
-                        e.getMessage());
-            }
+            V3Planner.parsed(felixNode.get(), "FelixConfiguration")
+                    .flatMap(parsed -> V3ClusterResources.ensureFelixNode(parsed, context.profile()))
+                    .ifPresent(updatedFelix -> update(felixNode.get(), updatedFelix));
         }
         if (context.profile().createsDefaultBgpConfiguration() && get(V3Keys.BGP_DEFAULT).isEmpty()) {
             create(V3Keys.BGP_DEFAULT, V3ClusterResources.bgpDefault(context.clock()));
@@ -142,13 +135,9 @@ final class Calico3Startup {
     }
 
     private void ensureFelixDefault(Stored felix, boolean ipip, boolean vxlan) {
-        try {
-            V3ClusterResources.ensureFelixDefault(V3Resources.parse(felix.value(), "FelixConfiguration"), ipip, vxlan,
-                    context.profile())
-                    .ifPresent(updatedFelix -> update(felix, updatedFelix));
-        } catch (MalformedException e) {
-            LOG.warn("Leaving malformed FelixConfiguration {} untouched: {}", felix.key(), e.getMessage());
-        }
+        V3Planner.parsed(felix, "FelixConfiguration")
+                .flatMap(stored -> V3ClusterResources.ensureFelixDefault(stored, ipip, vxlan, context.profile()))
+                .ifPresent(updatedFelix -> update(felix, updatedFelix));
     }
 
     private void createPool(String poolName, PoolSettings pool, CidrAddress cidr) {

@@ -123,12 +123,12 @@ final class FastV3Startup {
         if (settled == context) {
             return snapshot;
         }
-        boolean reread = !settled.candidates().sameAddresses(context.candidates())
-                || !settled.nodeName().equals(name);
-        if (!settled.nodeName().equals(name)) {
+        boolean renamed = !settled.nodeName().equals(name);
+        if (renamed) {
             LOG.info("calico-node {} names this node {}, not {}", settled.profile().release(), settled.nodeName(),
                     name);
         }
+        boolean reread = renamed || !settled.candidates().sameAddresses(context.candidates());
         context = settled;
         name = context.nodeName();
         return reread ? context.timer().time("read", () -> read(false)) : snapshot;

@@ -51,8 +51,8 @@ final class V3ClusterResources {
      */
     static Optional<ObjectNode> ensureClusterInformation(ObjectNode stored, List<String> clusterType,
             String calicoVersion) {
-        ObjectNode info = stored.deepCopy();
-        ObjectNode spec = info.get("spec") instanceof ObjectNode s ? s : info.putObject("spec");
+        ObjectNode info = forUpdate(stored);
+        ObjectNode spec = spec(info);
         boolean changed = false;
         if (!spec.path("calicoVersion").asText("").equals(calicoVersion)) {
             spec.put("calicoVersion", calicoVersion);
@@ -87,9 +87,6 @@ final class V3ClusterResources {
                 spec.put("clusterType", String.join(",", types));
                 changed = true;
             }
-        }
-        if (info.get("metadata") instanceof ObjectNode m) {
-            m.remove("resourceVersion");
         }
         return changed ? Optional.of(info) : Optional.empty();
     }
@@ -152,8 +149,8 @@ final class V3ClusterResources {
      */
     static Optional<ObjectNode> ensureFelixDefault(ObjectNode stored, boolean enableIpip, boolean enableVxlan,
             ReleaseProfile profile) {
-        ObjectNode felix = stored.deepCopy();
-        ObjectNode spec = felix.get("spec") instanceof ObjectNode s ? s : felix.putObject("spec");
+        ObjectNode felix = forUpdate(stored);
+        ObjectNode spec = spec(felix);
         boolean changed = false;
         if (enableIpip && isUnset(spec.get("ipipEnabled"))) {
             spec.put("ipipEnabled", true);
@@ -171,9 +168,6 @@ final class V3ClusterResources {
             spec.put("logSeverityScreen", "Info");
             changed = true;
         }
-        if (felix.get("metadata") instanceof ObjectNode m) {
-            m.remove("resourceVersion");
-        }
         if (changed) {
             clientDefaults(spec, profile);
         }
@@ -186,18 +180,29 @@ final class V3ClusterResources {
      * node/pkg/lifecycle/startup/startup.go@v3.32.1); empty when it has one.
      */
     static Optional<ObjectNode> ensureFelixNode(ObjectNode stored, ReleaseProfile profile) {
-        ObjectNode felix = stored.deepCopy();
-        ObjectNode spec = felix.get("spec") instanceof ObjectNode s ? s : felix.putObject("spec");
+        ObjectNode felix = forUpdate(stored);
+        ObjectNode spec = spec(felix);
         JsonNode action = spec.get("defaultEndpointToHostAction");
         if (!isUnset(action) && !action.asText().isEmpty()) {
             return Optional.empty();
         }
         spec.put("defaultEndpointToHostAction", "Return");
         clientDefaults(spec, profile);
-        if (felix.get("metadata") instanceof ObjectNode m) {
+        return Optional.of(felix);
+    }
+
+    /** A copy of {@code stored} to update: its {@code resourceVersion} is etcd's mod revision, never stored. */
+    private static ObjectNode forUpdate(ObjectNode stored) {
+        ObjectNode copy = stored.deepCopy();
+        if (copy.get("metadata") instanceof ObjectNode m) {
             m.remove("resourceVersion");
         }
-        return Optional.of(felix);
+        return copy;
+    }
+
+    /** The resource's {@code spec}, created when it has none. */
+    private static ObjectNode spec(ObjectNode resource) {
+        return resource.get("spec") instanceof ObjectNode s ? s : resource.putObject("spec");
     }
 
     private static boolean isUnset(JsonNode value) {

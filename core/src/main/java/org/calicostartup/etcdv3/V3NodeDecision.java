@@ -1,9 +1,11 @@
 package org.calicostartup.etcdv3;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.calicostartup.StartupException;
 import org.calicostartup.StartupException.Reason;
 import org.calicostartup.config.AddressSetting;
@@ -125,6 +127,18 @@ final class V3NodeDecision {
             }
         }
         return result;
+    }
+
+    /**
+     * The node to write: {@code after} and {@code interfaces}, the AS number and orchestrator ref this release sets —
+     * except for a clearing write ({@code clearing}, calico-node's {@code clearNodeIPs}), which calico-node makes as
+     * {@code configureIPsAndSubnets} left the node, before it configures those two.
+     */
+    static ObjectNode node(NodeSettings settings, ReleaseProfile profile, String name, Own own, StoredAddresses after,
+            NodeInterfaces interfaces, boolean clearing, Clock clock) {
+        return V3Resources.node(own.stored(), name, profile.configuresAddresses(settings), after, interfaces,
+                clearing ? OptionalLong.empty() : settings.asNumberToSet(),
+                clearing ? Optional.empty() : profile.k8sNodeRef(settings), clock);
     }
 
     /**

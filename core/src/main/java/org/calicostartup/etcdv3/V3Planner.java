@@ -104,19 +104,11 @@ final class V3Planner {
                 return needsList.get();
             }
         }
-        ObjectNode node;
-        if (failAfter.isPresent()) {
-            // calico-node's clearNodeIPs: written as configureIPsAndSubnets left it, before the AS number and the
-            // orchestrator ref are set (and, after a failure there, before the interfaces).
-            node = V3Resources.node(stored, name, addresses, after, resolved.interfaces(), OptionalLong.empty(),
-                    Optional.empty(), context.clock());
-        } else {
-            if (settings.configuresNetworking()) {
-                logAsNumber(stored);
-            }
-            node = V3Resources.node(stored, name, addresses, after, resolved.interfaces(), settings.asNumberToSet(),
-                    context.profile().k8sNodeRef(settings), context.clock());
+        if (failAfter.isEmpty() && settings.configuresNetworking()) {
+            logAsNumber(stored);
         }
+        ObjectNode node = V3NodeDecision.node(settings, context.profile(), name, own, after, resolved.interfaces(),
+                failAfter.isPresent(), context.clock());
         boolean writeNode = V3NodeDecision.writesNode(settings, context.profile(), resolved);
         if (writeNode) {
             operations.add(0, Op.put(nodeKey, V3Resources.bytes(node)));
@@ -215,7 +207,8 @@ final class V3Planner {
         shared.add(new SharedWrite(stored.key(), false, description));
     }
 
-    private static Optional<ObjectNode> parsed(Stored stored, String kind) {
+    /** {@code stored} parsed as {@code kind}; malformed, empty with a warning naming the key (left untouched). */
+    static Optional<ObjectNode> parsed(Stored stored, String kind) {
         try {
             return Optional.of(V3Resources.parse(stored.value(), kind));
         } catch (MalformedException e) {
