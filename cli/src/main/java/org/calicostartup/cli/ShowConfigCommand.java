@@ -13,6 +13,7 @@ import org.calicostartup.config.DatastoreType;
 import org.calicostartup.config.PoolSettings;
 import org.calicostartup.config.StartupConfig;
 import org.calicostartup.net.IpFamily;
+import org.calicostartup.profile.ReleaseProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -44,17 +45,19 @@ final class ShowConfigCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         var datastore = config.datastore();
         var node = config.node();
+        // The release the settings are read as: the configured one, else the datastore's default.
+        ReleaseProfile release = config.profileBeforeReading();
         row(out, "Node name", node.name() + " (from " + node.name().source() + ")");
         row(out, "Datastore", datastore.type().envValue() + " at " + datastore.endpointList());
         row(out, "Calico release", config.calicoVersion().map(v -> v + " (CALICO_STARTUP_CALICO_VERSION)")
-                .orElse("the one the cluster records, else " + config.profileBeforeReading().release()));
+                .orElse("the one the cluster records, else " + release.release()));
         row(out, "TLS", datastore.tls().map(t -> "CA " + t.caCertFile()
                 + t.certFile().map(c -> ", client certificate " + c).orElse("")).orElse("off"));
         row(out, "Authentication", datastore.credentials().map(c -> "user " + c.username()).orElse("none"));
         row(out, "Deadlines", "each request " + datastore.requestTimeout().toMillis() + " ms, whole startup "
                 + config.startupTimeout().toSeconds() + " s");
         // With CALICO_NETWORKING_BACKEND=none, v3.15.2–v3.26.1 still configure the addresses (ReleaseProfile).
-        boolean addresses = config.profileBeforeReading().configuresAddresses(node);
+        boolean addresses = release.configuresAddresses(node);
         if (addresses) {
             row(out, "IPv4", address(config.node().ipv4(), node.ipv4Method(), IpFamily.V4));
             row(out, "IPv6", address(config.node().ipv6(), node.ipv6Method(), IpFamily.V6));
@@ -72,14 +75,13 @@ final class ShowConfigCommand implements Callable<Integer> {
         if (datastore.type() == DatastoreType.ETCDV3 && addresses) {
             row(out, "Claims cover", claimsCover(config.claimsCover()));
         }
-        row(out, "Orchestrator ref", config.profileBeforeReading().k8sNodeRef(node).map(r -> "k8s node " + r)
+        row(out, "Orchestrator ref", release.k8sNodeRef(node).map(r -> "k8s node " + r)
                 .orElse(node.k8sNodeRef().isPresent() ? "none (CALICO_K8S_NODE_REF is not read by Calico v3.0)"
                         : "none"));
         if (config.noDefaultPools()) {
             row(out, "Default pools", "none (NO_DEFAULT_POOLS)");
         } else {
             // As the release reads the pool variables (block size and selector from v3.10, VXLAN from v3.7/v3.23).
-            org.calicostartup.profile.ReleaseProfile release = config.profileBeforeReading();
             row(out, "Default IPv4 pool", pool(release.poolAsRead(config.ipv4Pool(), false), release));
             row(out, "Default IPv6 pool", config.ipv6Supported() ? pool(release.poolAsRead(config.ipv6Pool(),
                     config.ipv4Pool().cidrNone()), release)
@@ -88,10 +90,9 @@ final class ShowConfigCommand implements Callable<Integer> {
         row(out, "Cluster type", config.clusterType().isEmpty() ? "(unchanged)" : String.join(",",
                 config.clusterType()));
         row(out, "Wait for datastore", Boolean.toString(config.waitForDatastore()));
-        org.calicostartup.profile.ReleaseProfile profile = config.profileBeforeReading();
-        row(out, "Nodename file", profile.writesStartupEnv()
-                ? "none (" + profile.release() + " writes " + config.startupEnvFile() + ")"
-                : config.naming().nodenameFile(profile.naming()).toString());
+        row(out, "Nodename file", release.writesStartupEnv()
+                ? "none (" + release.release() + " writes " + config.startupEnvFile() + ")"
+                : config.naming().nodenameFile(release.naming()).toString());
         out.flush();
         return ExitCodes.OK;
     }
@@ -132,7 +133,7 @@ final class ShowConfigCommand implements Callable<Integer> {
         }
     }
 
-    private static String pool(PoolSettings pool, org.calicostartup.profile.ReleaseProfile release) {
+    private static String pool(PoolSettings pool, ReleaseProfile release) {
         if (pool.cidrNone()) {
             return "none (no default pool of this family; Calico v3.29+)";
         }

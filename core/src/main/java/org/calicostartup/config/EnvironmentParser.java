@@ -51,7 +51,7 @@ final class EnvironmentParser {
         ReleaseProfile release = ReleaseProfile.beforeReading(calicoVersion, datastore.type());
         PoolSettings ipv4Pool = pool(IpFamily.V4, v2, release);
         PoolSettings ipv6Pool = pool(IpFamily.V6, v2, release);
-        NodeSettings node = node(naming, ReleaseProfile.beforeReading(calicoVersion, datastore.type()).naming());
+        NodeSettings node = node(naming, release.naming());
         return new StartupConfig(datastore, node, ipv4Pool, ipv6Pool, noDefaultPools,
                 env.notFalse("FELIX_IPV6SUPPORT", true), list(env.get("CLUSTER_TYPE", "")),
                 env.exactlyTrue("WAIT_FOR_DATASTORE"), naming.configuredFile(),

@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
 public final class NodeNameResolver {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeNameResolver.class);
+    /** calico-node's warning when the OS host name names the node (2.6.12 and v3.0.1 word it alike). */
+    private static final String AUTODETECTED = "Auto-detecting node name. It is recommended that an explicit value is "
+            + "supplied using the NODENAME environment variable.";
 
     private final Supplier<String> osHostname;
     /** Empty for a simulated host: its nodename file is wherever {@code CALICO_NODENAME_FILE} points. */
@@ -112,10 +115,14 @@ public final class NodeNameResolver {
 
     /** {@code names.Hostname}: trimmed and lower-cased, in every v3 release. */
     private NodeName fromOs() {
-        String os = Objects.requireNonNullElse(osHostname.get(), "").trim().toLowerCase(Locale.ROOT);
-        LOG.warn("Auto-detecting node name. It is recommended that an explicit value is supplied using the "
-                + "NODENAME environment variable.");
+        String os = osHostname().trim().toLowerCase(Locale.ROOT);
+        LOG.warn(AUTODETECTED);
         return named(os, "the operating system host name");
+    }
+
+    /** The OS host name, as read; empty when it cannot be told. */
+    private String osHostname() {
+        return Objects.requireNonNullElse(osHostname.get(), "");
     }
 
     /**
@@ -130,9 +137,8 @@ public final class NodeNameResolver {
         if (!hostname.isEmpty()) {
             return named26(hostname, "HOSTNAME");
         }
-        LOG.warn("Auto-detecting node name. It is recommended that an explicit value is supplied using the "
-                + "NODENAME environment variable.");
-        return named26(Objects.requireNonNullElse(osHostname.get(), ""), "the operating system host name");
+        LOG.warn(AUTODETECTED);
+        return named26(osHostname(), "the operating system host name");
     }
 
     private static NodeName named26(String name, String source) {

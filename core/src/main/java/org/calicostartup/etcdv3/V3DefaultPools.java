@@ -65,7 +65,7 @@ record V3DefaultPools(List<Pool> pools, boolean enableIpip, boolean enableVxlan)
         } else if (!present.contains(IpFamily.V6) && ipv6Supported) {
             PoolSettings settings = profile.poolAsRead(v6, v4.cidrNone());
             pools.add(new Pool(V3Resources.DEFAULT_IPV6_POOL, settings,
-                    v6.cidr().orElseGet(() -> profile.defaultIpv6Pool(V3Resources::randomUlaPrefix))));
+                    v6.cidr().or(profile::fixedDefaultIpv6Pool).orElseGet(V3Resources::randomUlaPrefix)));
             vxlan |= profile.enablesVxlanInFelix() && settings.vxlanMode() != EncapsulationMode.NEVER;
         }
         return new V3DefaultPools(pools, ipip, vxlan);

@@ -129,15 +129,10 @@ public final class ReleaseProfile {
     }
 
     /**
-     * The default IPv6 pool's CIDR when {@code CALICO_IPV6POOL_CIDR} is unset: 2.6.x and v3.0 use the fixed
+     * The default IPv6 pool's CIDR when {@code CALICO_IPV6POOL_CIDR} is unset, where it is fixed: 2.6.x and v3.0 use
      * {@code fd80:24e2:f998:72d6::/64} ({@code DEFAULT_IPV6_POOL_CIDR}, calico_node/startup/startup.go@v2.6.12 and
-     * v3.0.1); from v3.1 a random ULA /48 ({@code GenerateIPv6ULAPrefix}, @v3.1.0), made by {@code random}.
+     * v3.0.1); empty from v3.1, which makes a random ULA /48 ({@code GenerateIPv6ULAPrefix}, @v3.1.0).
      */
-    public CidrAddress defaultIpv6Pool(java.util.function.Supplier<CidrAddress> random) {
-        return fixedDefaultIpv6Pool().orElseGet(random);
-    }
-
-    /** The fixed default IPv6 pool of 2.6.x and v3.0; empty from v3.1, which makes a random one. */
     public Optional<CidrAddress> fixedDefaultIpv6Pool() {
         return etcdV2() || !release.atLeast(3, 1) ? Optional.of(FIXED_IPV6_POOL) : Optional.empty();
     }
