@@ -17,13 +17,28 @@ public final class Main implements Runnable {
      * directory and loading it (~14 ms of every cold start, and a file written for nothing).
      */
     static final String NO_NATIVE_TRANSPORT = "io.grpc.netty.shaded.io.netty.transport.noNative";
+    /**
+     * The shaded Netty's buffer allocator, which gRPC's transport follows. The agent reads one answer per request and
+     * exits: pooled arenas (gRPC's default) cost their set-up at every cold start and keep the memory they grew to;
+     * unpooled buffers are freed as each answer is decoded.
+     */
+    static final String ALLOCATOR = "io.grpc.netty.shaded.io.netty.allocator.type";
+    /** The shaded Netty's leak detector, which samples buffer allocations with their stacks: a debugging aid. */
+    static final String LEAK_DETECTION = "io.grpc.netty.shaded.io.netty.leakDetection.level";
 
     public static void main(String[] args) {
-        if (System.getProperty(NO_NATIVE_TRANSPORT) == null) {
-            System.setProperty(NO_NATIVE_TRANSPORT, "true");
-        }
+        // The agent's own JVM only, each unless set otherwise (CALICO_STARTUP_JAVA_OPTS=-D...).
+        setIfUnset(NO_NATIVE_TRANSPORT, "true");
+        setIfUnset(ALLOCATOR, "unpooled");
+        setIfUnset(LEAK_DETECTION, "disabled");
         AgentLogging.choose();
         System.exit(execute(System.getenv(), args));
+    }
+
+    private static void setIfUnset(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     /** Runs the command line against {@code env}; returns the exit code. */

@@ -7,6 +7,7 @@ import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.InternalNettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -21,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
@@ -56,6 +59,7 @@ final class EtcdV3Members implements AutoCloseable {
 
     private final List<Member> members;
     private final EventLoopGroup eventLoop;
+    private final ExecutorService grpcThreads;
     private final AtomicInteger current = new AtomicInteger();
     private final DatastoreConfig config;
     /** etcd's auth token, once authenticated; null without credentials or before the first call. */
@@ -65,9 +69,11 @@ final class EtcdV3Members implements AutoCloseable {
     record Member(URI endpoint, ManagedChannel channel) {
     }
 
-    private EtcdV3Members(List<Member> members, EventLoopGroup eventLoop, DatastoreConfig config) {
+    private EtcdV3Members(List<Member> members, EventLoopGroup eventLoop, ExecutorService grpcThreads,
+            DatastoreConfig config) {
         this.members = members;
         this.eventLoop = eventLoop;
+        this.grpcThreads = grpcThreads;
         this.config = config;
     }
 
@@ -83,12 +89,21 @@ final class EtcdV3Members implements AutoCloseable {
         // exit for threads in native code. (gRPC still probes for epoll when its classes load, unpacking Netty's
         // library, unless io.grpc.netty.shaded.io.netty.transport.noNative is set: the agent sets it, see its Main.)
         EventLoopGroup eventLoop = new NioEventLoopGroup(1, new DefaultThreadFactory("calico-startup-etcd", true));
+        // Our own threads for what gRPC runs off the I/O thread (resolving the member's name, and the callbacks of
+        // calls that bring no executor of their own: the watch), made when first needed and ended with the
+        // connection. gRPC's shared pool would be made at once, naming its threads through String.format, whose
+        // first %d loads the locale's number formats (~5 ms of a cold start).
+        ExecutorService grpcThreads = Executors.newCachedThreadPool(new DefaultThreadFactory("calico-startup-grpc",
+                true));
         List<Member> members = new ArrayList<>();
         for (URI endpoint : config.endpoints()) {
-            String host = endpoint.getHost().startsWith("[")
-                    ? endpoint.getHost().substring(1, endpoint.getHost().length() - 1) : endpoint.getHost();
-            NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, endpoint.getPort() < 0 ? 2379
-                            : endpoint.getPort())
+            // The member's host and port as gRPC names them (an IPv6 literal keeps its brackets), with the resolver
+            // named: a target without a scheme is first tried as a URI, which an address is not.
+            String target = "dns:///" + endpoint.getHost() + ":" + (endpoint.getPort() < 0 ? 2379
+                    : endpoint.getPort());
+            NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target)
+                    .executor(grpcThreads)
+                    .offloadExecutor(grpcThreads)
                     .initialFlowControlWindow(INITIAL_WINDOW_BYTES)
                     .maxInboundMessageSize(MAX_RESPONSE_BYTES)
                     .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
@@ -102,11 +117,14 @@ final class EtcdV3Members implements AutoCloseable {
             } else {
                 builder.usePlaintext();
             }
+            // No OpenCensus on the class path: gRPC would look for it once per channel, class by class.
+            InternalNettyChannelBuilder.setStatsEnabled(builder, false);
+            InternalNettyChannelBuilder.setTracingEnabled(builder, false);
             members.add(new Member(endpoint, builder.build()));
         }
         // Connect to the first member now, on the I/O thread, while the caller detects addresses.
         members.get(0).channel().getState(true);
-        return new EtcdV3Members(members, eventLoop, config);
+        return new EtcdV3Members(members, eventLoop, grpcThreads, config);
     }
 
     private static SslContext sslContext(java.util.Optional<TlsFiles> files) {
@@ -218,6 +236,7 @@ final class EtcdV3Members implements AutoCloseable {
             }
         }
         eventLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        grpcThreads.shutdownNow();
         LOG.debug("Closed the channels to {} in {} ms", config.endpointList(),
                 (System.nanoTime() - start) / 1_000_000);
     }

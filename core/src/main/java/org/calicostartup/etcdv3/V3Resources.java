@@ -35,9 +35,16 @@ final class V3Resources {
     static final String API_VERSION = "projectcalico.org/v3";
     static final String DEFAULT_IPV4_POOL = "default-ipv4-ippool";
     static final String DEFAULT_IPV6_POOL = "default-ipv6-ippool";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private V3Resources() {
+    }
+
+    /** The kernel's random number generator, which Go's crypto/rand reads too (through getrandom(2) where it can). */
+    private static final java.nio.file.Path URANDOM = java.nio.file.Path.of("/dev/urandom");
+
+    /** The fallback where there is no /dev/urandom: made when first needed. */
+    private static final class Random {
+        static final SecureRandom SOURCE = new SecureRandom();
     }
 
     /** Stored data that cannot be read as the resource it should be. */
@@ -83,7 +90,7 @@ final class V3Resources {
         resource.put("apiVersion", API_VERSION);
         ObjectNode metadata = resource.putObject("metadata");
         metadata.put("name", name);
-        metadata.put("uid", UUID.randomUUID().toString());
+        metadata.put("uid", randomUuid().toString());
         metadata.put("creationTimestamp", DateTimeFormatter.ISO_INSTANT.format(
                 Instant.now(clock).truncatedTo(ChronoUnit.SECONDS)));
         return resource;
@@ -267,10 +274,8 @@ final class V3Resources {
     /** Calico v3.2+'s default IPv6 pool: a random unique local /48 ({@code fdXX:XXXX:XXXX::/48}). */
     static CidrAddress randomUlaPrefix() {
         byte[] bytes = new byte[16];
-        byte[] random = new byte[5];
-        RANDOM.nextBytes(random);
         bytes[0] = (byte) 0xfd;
-        System.arraycopy(random, 0, bytes, 1, 5);
+        System.arraycopy(randomBytes(5), 0, bytes, 1, 5);
         try {
             return new CidrAddress(java.net.InetAddress.getByAddress(bytes), 48);
         } catch (java.net.UnknownHostException e) {
@@ -288,9 +293,36 @@ final class V3Resources {
         return org.calicostartup.node.IpClaims.holder(new String(value, java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /**
+     * Random bytes for new resources (uids, cluster GUID, the default IPv6 pool), from the kernel's generator as
+     * calico-node's come (Go's crypto/rand), else from a SecureRandom. Read straight from /dev/urandom, a startup that
+     * creates a node does not set up the JDK's security providers for 16 bytes (~5 ms of a cold start).
+     */
     static byte[] randomBytes(int count) {
+        return randomBytes(count, URANDOM);
+    }
+
+    /** {@link #randomBytes(int)} with the kernel's generator read from {@code device}. */
+    static byte[] randomBytes(int count, java.nio.file.Path device) {
+        try (java.io.InputStream kernel = java.nio.file.Files.newInputStream(device)) {
+            byte[] bytes = kernel.readNBytes(count);
+            if (bytes.length == count) {
+                return bytes;
+            }
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            // No such device here: the JDK's generator below.
+        }
         byte[] bytes = new byte[count];
-        RANDOM.nextBytes(bytes);
+        Random.SOURCE.nextBytes(bytes);
         return bytes;
+    }
+
+    /** A random (version 4, RFC 4122) UUID, as {@link UUID#randomUUID()} makes one, from {@link #randomBytes}. */
+    static UUID randomUuid() {
+        byte[] bytes = randomBytes(16);
+        bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40);
+        bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80);
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+        return new UUID(buffer.getLong(), buffer.getLong());
     }
 }
