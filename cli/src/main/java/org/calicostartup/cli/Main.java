@@ -19,8 +19,8 @@ public final class Main implements Runnable {
     static final String NO_NATIVE_TRANSPORT = "io.grpc.netty.shaded.io.netty.transport.noNative";
     /**
      * The shaded Netty's buffer allocator, which gRPC's transport follows. The agent reads one answer per request and
-     * exits: pooled arenas (gRPC's default) cost their set-up at every cold start and keep the memory they grew to;
-     * unpooled buffers are freed as each answer is decoded.
+     * exits: pooled arenas (gRPC's default) cost their set-up at every cold start, and unpooled buffers were faster at
+     * every size measured, 1,000 to 50,000 nodes (README, "Memory": at 50,000 they peak higher).
      */
     static final String ALLOCATOR = "io.grpc.netty.shaded.io.netty.allocator.type";
     /** The shaded Netty's leak detector, which samples buffer allocations with their stacks: a debugging aid. */

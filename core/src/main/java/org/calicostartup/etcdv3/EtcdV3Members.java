@@ -117,7 +117,8 @@ final class EtcdV3Members implements AutoCloseable {
             } else {
                 builder.usePlaintext();
             }
-            // No OpenCensus on the class path: gRPC would look for it once per channel, class by class.
+            // No OpenCensus on the class path: with tracing on, gRPC looks for its classes at every channel it builds
+            // (for the stats classes it looks once, when it loads).
             InternalNettyChannelBuilder.setStatsEnabled(builder, false);
             InternalNettyChannelBuilder.setTracingEnabled(builder, false);
             members.add(new Member(endpoint, builder.build()));

@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,15 +40,14 @@ final class V3Resources {
     static final String API_VERSION = "projectcalico.org/v3";
     static final String DEFAULT_IPV4_POOL = "default-ipv4-ippool";
     static final String DEFAULT_IPV6_POOL = "default-ipv6-ippool";
+    /** The kernel's random number generator, which Go's crypto/rand reads too (through getrandom(2) where it can). */
+    private static final Path URANDOM = Path.of("/dev/urandom");
 
     private V3Resources() {
     }
 
-    /** The kernel's random number generator, which Go's crypto/rand reads too (through getrandom(2) where it can). */
-    private static final java.nio.file.Path URANDOM = java.nio.file.Path.of("/dev/urandom");
-
     /** The fallback where there is no /dev/urandom: made when first needed. */
-    private static final class Random {
+    private static final class FallbackRandom {
         static final SecureRandom SOURCE = new SecureRandom();
     }
 
@@ -303,17 +307,17 @@ final class V3Resources {
     }
 
     /** {@link #randomBytes(int)} with the kernel's generator read from {@code device}. */
-    static byte[] randomBytes(int count, java.nio.file.Path device) {
-        try (java.io.InputStream kernel = java.nio.file.Files.newInputStream(device)) {
+    static byte[] randomBytes(int count, Path device) {
+        try (InputStream kernel = Files.newInputStream(device)) {
             byte[] bytes = kernel.readNBytes(count);
             if (bytes.length == count) {
                 return bytes;
             }
-        } catch (java.io.IOException | UnsupportedOperationException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             // No such device here: the JDK's generator below.
         }
         byte[] bytes = new byte[count];
-        Random.SOURCE.nextBytes(bytes);
+        FallbackRandom.SOURCE.nextBytes(bytes);
         return bytes;
     }
 
@@ -322,7 +326,7 @@ final class V3Resources {
         byte[] bytes = randomBytes(16);
         bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40);
         bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80);
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
         return new UUID(buffer.getLong(), buffer.getLong());
     }
 }
