@@ -10,9 +10,8 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
+import java.util.TimeZone;
+import org.calicostartup.internal.Timestamps;
 
 /**
  * The agent's logging, configured in code — by {@link AgentLogging} when the agent's main runs, and found by
@@ -49,14 +48,12 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
 
     /** calico-node's line: time, logrus level name, pid, source and line, message (and a stack, if any). */
     static final class CalicoLineLayout extends LayoutBase<ILoggingEvent> {
-        private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
-                .withZone(ZoneId.systemDefault());
+        private static final TimeZone ZONE = TimeZone.getDefault();
         private final String pid = Long.toString(ProcessHandle.current().pid());
 
         @Override
         public String doLayout(ILoggingEvent event) {
-            StringBuilder line = new StringBuilder(160)
-                    .append(TIME.format(Instant.ofEpochMilli(event.getTimeStamp())))
+            StringBuilder line = Timestamps.appendLocal(new StringBuilder(160), event.getTimeStamp(), ZONE)
                     .append(" [").append(event.getLevel() == Level.WARN ? "WARNING" : event.getLevel().toString())
                     .append("][").append(pid).append("] ")
                     .append(simpleName(event.getLoggerName())).append(' ').append(lineNumber(event)).append(": ")

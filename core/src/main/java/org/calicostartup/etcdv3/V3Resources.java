@@ -14,14 +14,13 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.calicostartup.config.PoolSettings;
 import org.calicostartup.internal.JsonTrees;
+import org.calicostartup.internal.Timestamps;
 import org.calicostartup.net.CidrAddress;
 import org.calicostartup.net.IpFamily;
 import org.calicostartup.node.NodeInterfaces;
@@ -95,8 +94,7 @@ final class V3Resources {
         ObjectNode metadata = resource.putObject("metadata");
         metadata.put("name", name);
         metadata.put("uid", randomUuid().toString());
-        metadata.put("creationTimestamp", DateTimeFormatter.ISO_INSTANT.format(
-                Instant.now(clock).truncatedTo(ChronoUnit.SECONDS)));
+        metadata.put("creationTimestamp", Timestamps.utcSeconds(Instant.now(clock).getEpochSecond()));
         return resource;
     }
 
