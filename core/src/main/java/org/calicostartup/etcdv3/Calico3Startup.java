@@ -66,16 +66,18 @@ final class Calico3Startup {
             after = outcome.after();
             failAfter = outcome.failAfter();
         }
-        ObjectNode node = V3NodeDecision.node(settings, context.profile(), name, own, after, resolved.interfaces(),
-                failAfter.isPresent(), context.clock());
         boolean writesNode = V3NodeDecision.writesNode(settings, context.profile(), resolved);
         if (!writesNode) {
             LOG.info("Node {} unchanged: not written", name);
-        } else if (storedNode.isEmpty()) {
-            ensureClusterInformation(List.of());
-            create(nodeKey, node);
         } else {
-            update(storedNode.get(), node);
+            ObjectNode node = V3NodeDecision.node(settings, context.profile(), name, own, after,
+                    resolved.interfaces(), failAfter.isPresent(), context.clock());
+            if (storedNode.isEmpty()) {
+                ensureClusterInformation(List.of());
+                create(nodeKey, node);
+            } else {
+                update(storedNode.get(), node);
+            }
         }
         if (failAfter.isPresent()) {
             LOG.warn("Terminating");
@@ -102,8 +104,7 @@ final class Calico3Startup {
             create(V3Keys.BGP_DEFAULT, V3ClusterResources.bgpDefault(context.clock()));
         }
         return new StartupOutcome(before, after, writesNode && storedNode.isEmpty(), created, updated, checkRuns,
-                List.of(), 0,
-                context.profile().recordedVersion(), name);
+                List.of(), 0, context.profile().recordedVersion(), name);
     }
 
     /**

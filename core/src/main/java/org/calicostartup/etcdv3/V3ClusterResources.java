@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.calicostartup.profile.ReleaseProfile;
 
 /**
@@ -75,7 +77,7 @@ final class V3ClusterResources {
             changed = true;
         } else if (!wanted.isEmpty()) {
             List<String> types = new ArrayList<>(Arrays.asList(existing.split(",", -1)));
-            java.util.Set<String> storedTypes = new java.util.HashSet<>(types);
+            Set<String> storedTypes = new HashSet<>(types);
             boolean added = false;
             for (String type : wanted.split(",", -1)) {
                 if (!storedTypes.contains(type)) {

@@ -62,12 +62,12 @@ final class V3FirstRead {
      * (the base reads suffice), else a cover is there (the most recently changed nodes beside it, or none in watch
      * mode), else every node and every claim. A nested transaction would say that in one request, but etcd takes a
      * transaction holding anything but ranges for a write ({@code isTxnReadonly},
-     * {@code etcdserver/v3_server.go} @v3.4.23): a raft proposal that every member applies in turn, the node list included. So the read is several
-     * read-only transactions sent together, one round trip, each doing exactly one case's work when its conditions
-     * hold: the base reads if "unchanged" (in watch mode either way: they read the cover, all the watch needs); then,
-     * for each way the addresses may have changed ({@link Cmp#otherwise}, at most one holds), the newest nodes if a
-     * cover is there (not in watch mode) and everything if not. They are evaluated one after the other, so the
-     * cluster may change between them: see {@link #served}.
+     * {@code etcdserver/v3_server.go} @v3.4.23): a raft proposal that every member applies in turn, the node list
+     * included. So the read is several read-only transactions sent together, one round trip, each doing exactly one
+     * case's work when its conditions hold: the base reads if "unchanged" (in watch mode either way: they read the
+     * cover, all the watch needs); then, for each way the addresses may have changed ({@link Cmp#otherwise}, at most
+     * one holds), the newest nodes if a cover is there (not in watch mode) and everything if not. They are evaluated
+     * one after the other, so the cluster may change between them: see {@link #served}.
      *
      * @param requests the transactions, "unchanged" first
      * @param serves what the i-th request's answer holds beside the base reads and the cover when it succeeded

@@ -107,10 +107,10 @@ final class V3Planner {
         if (failAfter.isEmpty() && settings.configuresNetworking()) {
             logAsNumber(stored);
         }
-        ObjectNode node = V3NodeDecision.node(settings, context.profile(), name, own, after, resolved.interfaces(),
-                failAfter.isPresent(), context.clock());
         boolean writeNode = V3NodeDecision.writesNode(settings, context.profile(), resolved);
         if (writeNode) {
+            ObjectNode node = V3NodeDecision.node(settings, context.profile(), name, own, after,
+                    resolved.interfaces(), failAfter.isPresent(), context.clock());
             operations.add(0, Op.put(nodeKey, V3Resources.bytes(node)));
         } else {
             LOG.info("Node {} unchanged: not written (calico-node {} writes it only when it changed)", name,
